@@ -1,0 +1,3 @@
+# Services the test suite needs; sourced by .ci/run. Filled in as the tracking tests arrive.
+start_services() { :; }
+stop_services() { :; }
