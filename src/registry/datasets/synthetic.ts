@@ -23,6 +23,7 @@ export default defineComponent({
   name: 'synthetic',
   summary: 'seeded class patterns plus Gaussian noise, for tests and benchmarks',
   params: SyntheticParams,
+  inputShape: (p) => [p.image_size, p.image_size, p.channels],
   create(p, ctx) {
     const pixels = p.image_size * p.image_size * p.channels;
     const patternRng = new Rng(ctx.seed, 1);
