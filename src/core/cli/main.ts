@@ -3,6 +3,7 @@ import { BACKENDS, BackendError, formatBackendInfo, loadBackend, type BackendNam
 import { SpecError } from '../spec/errors.js';
 import { UsageError } from './common.js';
 import { registerSpecCommands } from './spec_commands.js';
+import { registerRunCommands } from './run_commands.js';
 
 /** Exit codes: 0 ok, 1 a run or trial failed, 2 bad input (spec, arguments), 3 backend unavailable, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(formatBackendInfo(info));
     });
   registerSpecCommands(program);
+  registerRunCommands(program);
 
   try {
     await program.parseAsync(argv);

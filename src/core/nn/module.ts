@@ -64,3 +64,16 @@ export class Sequential implements Module {
 export function variableFrom(tf: Tf, values: Float32Array, shape: number[], trainable = true): tfc.Variable {
   return tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), trainable));
 }
+
+/**
+ * Runs `f` in tf.tidy and returns its tensor's values, freeing the tensor. (Never return a typed array
+ * from tf.tidy itself: it walks its result looking for tensors, one element at a time.)
+ */
+export function readTidy(tf: Tf, f: () => tfc.Tensor): Float32Array {
+  const t = tf.tidy(f);
+  try {
+    return t.dataSync() as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}

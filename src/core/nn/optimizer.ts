@@ -32,7 +32,8 @@ export abstract class SlotOptimizer implements Optimizer {
   apply(vars: tfc.Variable[], grads: tfc.Tensor[], lr: number): void {
     this.step += 1;
     if (this.slots.length === 0) {
-      this.slots = vars.map((v) => Array.from({ length: this.slotsPerVariable }, () => this.tf.variable(this.tf.zerosLike(v), false)));
+      const { tf } = this;
+      this.slots = vars.map((v) => Array.from({ length: this.slotsPerVariable }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false))));
     }
     this.tf.tidy(() => vars.forEach((v, i) => this.update(v, grads[i]!, this.slots[i]!, lr)));
   }
