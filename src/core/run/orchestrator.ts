@@ -166,11 +166,13 @@ async function trainGreedy(ctx: StageContext): Promise<void> {
         loadVariables(tf, net, [j], runDir.stageFile(j));
         stageLogits.push(readTensorFile(runDir.logitsFile(j)).tensors.get('logits')!.data);
       }
+      const cacheStart = performance.now();
       if (j > 0) input = nextInput(ctx, input, j, useCache);
       if (record?.done) continue;
       const stageRecord: StageRecord = record ?? {
         stage: j, epochs: plan.epochs, history: [], test_accuracy: null, ensemble_accuracy: null,
-        feature_cache: j === 0 || !useCache ? 'off' : (input as CachedInput).onDisk ? 'disk' : 'memory', done: false,
+        feature_cache: j === 0 || !useCache ? 'off' : (input as CachedInput).onDisk ? 'disk' : 'memory',
+        feature_cache_seconds: j > 0 && useCache ? (performance.now() - cacheStart) / 1000 : 0, done: false,
       };
       state.stages[j] = stageRecord;
       const shape = input.shape;
@@ -221,7 +223,7 @@ async function trainEndToEnd(ctx: StageContext): Promise<void> {
   const last = net.plans.length - 1;
   const modules = [...net.blocks, net.heads[last]!];
   const record: StageRecord = state.stages[0] ?? {
-    stage: 0, epochs: spec.training.epochs, history: [], test_accuracy: null, ensemble_accuracy: null, feature_cache: 'off', done: false,
+    stage: 0, epochs: spec.training.epochs, history: [], test_accuracy: null, ensemble_accuracy: null, feature_cache: 'off', feature_cache_seconds: 0, done: false,
   };
   state.stages[0] = record;
   ctx.progress.stageStart(0, 1, spec.training.epochs, `end to end: ${net.plans.length} blocks + head ${net.plans[last]!.head.type}`);

@@ -18,6 +18,8 @@ export interface StageRecord {
   test_accuracy: number | null;
   ensemble_accuracy: number | null;
   feature_cache: 'memory' | 'disk' | 'off';
+  /** Seconds spent computing the cache before the stage's first epoch (0 without one). */
+  feature_cache_seconds: number;
   done: boolean;
 }
 

