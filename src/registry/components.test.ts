@@ -8,7 +8,7 @@ import { createRegistry } from './container.js';
 import { schemaFor } from '../core/spec/resolve.js';
 import { fillDefaults } from '../core/spec/defaults.js';
 import type { ComponentKind, ComponentSpec, Schedule } from './component.js';
-import { spaceToDepth } from '../core/nn/layers.js';
+import { batchNormTrain, spaceToDepth } from '../core/nn/layers.js';
 import { nativeTf } from '../../test/tf.js';
 import type { Module } from '../core/nn/module.js';
 
@@ -94,6 +94,25 @@ describe('components @slow', () => {
     assert.ok(Math.abs(variance! - (0.9 + 0.1 * (14 / 3))) < 1e-5);
     assert.ok(Math.abs(y[3]! - 3 / Math.sqrt(3.5 + 1e-5)) < 1e-4); // ReLU((6 - 3) / sqrt(3.5))
     x.dispose(); block.dispose();
+  });
+
+  it('batch norm\'s written-out gradient equals autodiff of the plain formula', () => {
+    const x = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 5);
+    const gamma = tf.variable(tf.tensor1d([1.5, -0.5]));
+    const beta = tf.variable(tf.tensor1d([0.1, 0.2]));
+    const weights = tf.randomNormal([4, 3, 3, 2], 0, 1, 'float32', 6);
+    const loss = (y: tfc.Tensor) => tf.sum(tf.mul(y, weights)) as tfc.Scalar;
+    const plain = (t: tfc.Tensor, g: tfc.Tensor, b: tfc.Tensor) => {
+      const { mean, variance } = tf.moments(t, [0, 1, 2]);
+      return tf.add(tf.mul(tf.div(tf.sub(t, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+    };
+    const expected = tf.grads((t: tfc.Tensor, g: tfc.Tensor, b: tfc.Tensor) => loss(plain(t, g, b)))([x, gamma, beta]);
+    const actual = tf.grads((t: tfc.Tensor, g: tfc.Tensor, b: tfc.Tensor) => loss(batchNormTrain(tf, t, g, b, 1e-5, () => {})))([x, gamma, beta]);
+    expected.forEach((e, i) => {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(e, actual[i]!))).dataSync()[0]!);
+      assert.ok(diff < 1e-4, `input ${i}: max difference ${diff}`);
+    });
+    tf.dispose([x, gamma, beta, weights, ...expected, ...actual]);
   });
 
   it('sgd matches PyTorch with momentum, Nesterov and weight decay (two steps by hand)', () => {

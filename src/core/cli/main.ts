@@ -4,6 +4,7 @@ import { SpecError } from '../spec/errors.js';
 import { UsageError } from './common.js';
 import { registerSpecCommands } from './spec_commands.js';
 import { registerRunCommands } from './run_commands.js';
+import { registerSyncCommand } from './sync_command.js';
 
 /** Exit codes: 0 ok, 1 a run or trial failed, 2 bad input (spec, arguments), 3 backend unavailable, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   registerSpecCommands(program);
   registerRunCommands(program);
+  registerSyncCommand(program);
 
   try {
     await program.parseAsync(argv);

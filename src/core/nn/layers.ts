@@ -83,20 +83,48 @@ export class BatchNorm implements Layer {
   forward(x: tfc.Tensor, training: boolean): tfc.Tensor {
     const tf = this.tf;
     if (!training) return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.epsilon);
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const { mean, variance } = tf.moments(x, axes);
-    const n = x.size / x.shape[x.shape.length - 1]!;
-    tf.tidy(() => {
+    return batchNormTrain(tf, x, this.gamma, this.beta, this.epsilon, (mean, variance, n) => {
       const m = this.momentum;
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
-      const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(variance, (m * n) / Math.max(n - 1, 1))));
     });
-    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.epsilon);
   }
   outputShape(input: number[]): number[] {
     return input;
   }
+}
+
+/**
+ * Training-mode batch norm over all axes but the last, with its backward pass written out:
+ * dx = gamma / sigma * (dy - mean(dy) - xhat * mean(dy * xhat)). TensorFlow.js' own gradient of
+ * tf.moments builds ones(x.shape) in JavaScript at every step, which costs more than the conv.
+ * `onStats` receives the batch mean and biased variance (for running statistics).
+ */
+export function batchNormTrain(
+  tf: Tf, x: tfc.Tensor, gamma: tfc.Tensor, beta: tfc.Tensor, epsilon: number,
+  onStats: (mean: tfc.Tensor, variance: tfc.Tensor, count: number) => void,
+): tfc.Tensor {
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const count = x.size / x.shape[x.shape.length - 1]!;
+  const f = tf.customGrad((...args: unknown[]) => {
+    const [input, g, b, save] = args as [tfc.Tensor, tfc.Tensor, tfc.Tensor, (t: tfc.Tensor[]) => void];
+    const { mean, variance } = tf.moments(input, axes);
+    tf.tidy(() => onStats(mean, variance, count));
+    const invStd = tf.rsqrt(tf.add(variance, epsilon));
+    const xhat = tf.mul(tf.sub(input, mean), invStd);
+    save([xhat, invStd, g]);
+    return {
+      value: tf.add(tf.mul(xhat, g), b),
+      gradFunc: (dy: tfc.Tensor | tfc.Tensor[], saved: tfc.Tensor[]) => {
+        const [xh, inv, gm] = saved as [tfc.Tensor, tfc.Tensor, tfc.Tensor];
+        const d = dy as tfc.Tensor;
+        const dxhat = tf.mul(d, gm);
+        const dx = tf.mul(inv, tf.sub(tf.sub(dxhat, tf.mean(dxhat, axes)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), axes))));
+        return [dx, tf.sum(tf.mul(d, xh), axes), tf.sum(d, axes)];
+      },
+    };
+  });
+  return f(x, gamma, beta);
 }
 
 export class Dense implements Layer {
@@ -144,7 +172,9 @@ export class Fn implements Layer {
 
 export const relu = (tf: Tf) => new Fn((x) => tf.relu(x));
 export const flatten = (tf: Tf) => new Fn((x) => tf.reshape(x, [x.shape[0]!, -1]), (s) => [s.reduce((a, b) => a * b, 1)]);
-export const globalAvgPool = (tf: Tf) => new Fn((x) => tf.mean(x, [1, 2]), (s) => [s[2]!]);
+/** Average over all positions, as a full-size avgPool: its gradient is native (tf.mean's builds ones in JS). */
+export const globalAvgPool = (tf: Tf) =>
+  new Fn((x) => tf.reshape(tf.avgPool(x as tfc.Tensor4D, [x.shape[1]!, x.shape[2]!], 1, 'valid'), [x.shape[0]!, x.shape[3]!]), (s) => [s[2]!]);
 
 /**
  * Invertible downsampling (the paper's psi, TF's space_to_depth in NHWC): each 2x2 spatial patch becomes

@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lineChartSvg } from './plot.js';
 import path from 'node:path';
 import { loadBackend, formatBackendInfo, type BackendInfo, type Tf } from '../backend.js';
 import type { ComponentRegistry } from '../../registry/container.js';
@@ -114,6 +115,14 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     progress.close();
   }
   const summary = buildSummary(state, info);
+  if (summary.final_test_accuracy !== null) {
+    const now = Date.now();
+    tracker.logMetrics([
+      { key: 'final_test_accuracy', value: summary.final_test_accuracy, step: 0, timestamp: now },
+      ...(summary.ensemble_test_accuracy === null ? [] : [{ key: 'ensemble_test_accuracy', value: summary.ensemble_test_accuracy, step: 0, timestamp: now }]),
+    ]);
+  }
+  tracker.logArtifact(writeStagePlot(runDir, summary), 'plots');
   tracker.logArtifact(runDir.summaryFile);
   tracker.logArtifact(runDir.resolvedFile);
   if (state.status === 'finished') tracker.logArtifact(path.join(runDir.modelDir, 'weights.lwt'), 'model');
@@ -325,6 +334,17 @@ export function loadVariables(tf: Tf, net: Network, stages: number[], file: stri
     tf.tidy(() => v.variable.assign(tf.tensor(saved.data, saved.shape)));
   }
   return meta;
+}
+
+/** plots/stage_accuracy.svg: test and ensemble accuracy after each stage. */
+function writeStagePlot(runDir: RunDir, summary: RunSummary): string {
+  const file = path.join(runDir.dir, 'plots', 'stage_accuracy.svg');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, lineChartSvg(`${summary.name}: test accuracy after each stage`, 'stage', [
+    { name: 'stage head', values: summary.stages.map((s) => s.test_accuracy) },
+    ...(summary.mode === 'greedy' ? [{ name: 'ensemble (2^j weights)', values: summary.stages.map((s) => s.ensemble_accuracy) }] : []),
+  ]));
+  return file;
 }
 
 /** model/: every block and head's weights and the resolved spec, loadable by `layerwise eval`. */
