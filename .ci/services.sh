@@ -1,7 +1,7 @@
 # Services the test suite needs; sourced by .ci/run.
 # A real MLflow tracking server on loopback: sqlite backend, artifact proxy on. Tests that stop and restart
 # a server, or need basic auth, start their own from the same installation (LAYERWISE_TEST_MLFLOW_BIN).
-MLFLOW_VERSION=3.18.0
+MLFLOW_VERSION=3.17.2
 MLFLOW_VENV="$PWD/.cache/mlflow-venv"
 MLFLOW_DIR="$PWD/.cache/ci-mlflow"
 MLFLOW_PORT="${LAYERWISE_CI_MLFLOW_PORT:-5055}"

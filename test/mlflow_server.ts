@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export const MLFLOW_VERSION = '3.18.0';
+export const MLFLOW_VERSION = '3.17.2';
 export const ADMIN = { username: 'admin', password: 'layerwise-test-admin-pw' };
 
 export function mlflowBinary(): string {

@@ -5,6 +5,7 @@ import { UsageError } from './common.js';
 import { registerSpecCommands } from './spec_commands.js';
 import { registerRunCommands } from './run_commands.js';
 import { registerSyncCommand } from './sync_command.js';
+import { registerGridCommand } from './grid_command.js';
 
 /** Exit codes: 0 ok, 1 a run or trial failed, 2 bad input (spec, arguments), 3 backend unavailable, 130 interrupted. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   registerSpecCommands(program);
   registerRunCommands(program);
+  registerGridCommand(program);
   registerSyncCommand(program);
 
   try {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { resolveOrThrow } from '../spec/resolve.js';
@@ -20,7 +20,8 @@ export function registerRunCommands(program: Command): void {
     .option('--set <key=value>', 'override a key (YAML value); repeatable', collectSets, [])
     .option('--run-dir <dir>', 'run directory; an existing one of the same spec is resumed')
     .option('--resume <run_dir>', 'resume a crashed, killed or interrupted run from its last checkpoint')
-    .action(async (specFile: string | undefined, opts: { set: string[]; runDir?: string; resume?: string }) => {
+    .addOption(new Option('--parent-run-dir <dir>', 'the grid this run is a trial of').hideHelp())
+    .action(async (specFile: string | undefined, opts: { set: string[]; runDir?: string; resume?: string; parentRunDir?: string }) => {
       if (opts.resume && (specFile || opts.set.length > 0)) throw new UsageError('--resume takes the run directory alone: its resolved.yaml is the spec');
       if (!opts.resume && !specFile) throw new UsageError('give a spec file, or --resume RUN_DIR');
       let runDir = opts.runDir;
@@ -35,7 +36,7 @@ export function registerRunCommands(program: Command): void {
       try {
         const summary = await runExperiment({
           spec, registry, runDir, baseDir: path.dirname(path.resolve(file)), progress: createProgress(), stop,
-          tracker: await createTracker(spec),
+          tracker: await createTracker(spec, { parentRunDir: opts.parentRunDir ? path.resolve(opts.parentRunDir) : null }),
         });
         const stages = summary.stages.map((s) => `stage ${s.stage} ${pct(s.test_accuracy)}`).join(', ');
         console.log(`${summary.name} finished in ${summary.wall_seconds.toFixed(0)}s: ${stages}; final ${pct(summary.final_test_accuracy)}` +

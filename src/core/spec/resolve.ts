@@ -3,7 +3,7 @@ import { createRegistry, loadPlugins, type ComponentRegistry } from '../../regis
 import type { ComponentDefinition } from '../../registry/component.js';
 import { crossFieldChecks } from './checks.js';
 import { fillDefaults } from './defaults.js';
-import { formatPath, sortProblems, SpecError, type SpecProblem } from './errors.js';
+import { formatPath, sortProblems, SpecError, type SpecPath, type SpecProblem } from './errors.js';
 import { applySets, loadSpec } from './load.js';
 import { buildExperimentSchema, type JsonSchema } from './schema.js';
 import type { SpecSource } from './source.js';
@@ -16,10 +16,14 @@ export interface Resolution {
   problems: SpecProblem[];
   registry: ComponentRegistry;
   schema: JsonSchema;
+  /** Where a path of the spec was written (file, line, column). */
+  locate: (path: SpecPath) => SpecProblem;
 }
 
 export interface ResolveOptions {
   sets?: string[];
+  /** Drop the spec's grid section (when resolving one trial of it). */
+  withoutGrid?: boolean;
   /** Extra components (tests); plugins named in the spec are added to them. */
   components?: ComponentDefinition[];
 }
@@ -39,6 +43,7 @@ export async function resolveSpecFile(file: string, options: ResolveOptions = {}
   let registry = createRegistry(options.components ?? []);
   const done = (spec: ResolvedSpec | null, problems: SpecProblem[]): Resolution => ({
     file: loaded.file, spec, problems: sortProblems(problems), registry, schema: schemaFor(registry),
+    locate: (path) => locate({ path, message: '' }, loaded.sources),
   });
   if (loaded.problems.length > 0) return done(null, loaded.problems);
 
@@ -52,6 +57,7 @@ export async function resolveSpecFile(file: string, options: ResolveOptions = {}
     }
   }
   const schema = schemaFor(registry);
+  if (options.withoutGrid) delete loaded.value.grid;
   if (options.sets?.length) {
     loaded.value = fillDefaults(schema, loaded.value) as Record<string, unknown>;
     applySets(loaded, options.sets);

@@ -143,7 +143,7 @@ describe('tracking against a real MLflow server @slow @mlflow', function () {
     await server.stop();
   });
 
-  it('takes two runs logging at once to one new experiment', async () => {
+  it('takes two runs logging at once to one new experiment, and NaN and infinite values', async () => {
     const experiment = `concurrent-${Date.now()}`;
     const trackers = [0, 1].map(() => new JournalTracker(new RestSink(uri), { log: () => {} }));
     const dirs = [tempDir(), tempDir()];
@@ -151,6 +151,7 @@ describe('tracking against a real MLflow server @slow @mlflow', function () {
     const backend = { name: 'tensorflow' as const, engine: 'tensorflow', tfjsVersion: 'x', libtensorflowVersion: 'y', intraOpThreads: '', interOpThreads: '' };
     await Promise.all(trackers.map((t, i) => t.start({ runDir: dirs[i]!, runId: `run-${i}`, spec, specHash: 'h', backend, resumed: false })));
     for (let step = 0; step < 300; step++) trackers.forEach((t, i) => t.logMetrics([{ key: 'loss', value: i + step / 1000, step, timestamp: 1000 + step }]));
+    trackers[0]!.logMetrics([NaN, Infinity, -Infinity].map((value, step) => ({ key: 'odd', value, step, timestamp: 1 })));
     await Promise.all(trackers.map((t) => t.end('finished')));
     const client = new MlflowClient(uri);
     for (const i of [0, 1]) {
@@ -159,6 +160,10 @@ describe('tracking against a real MLflow server @slow @mlflow', function () {
       assert.equal(points.length, 300);
       assert.equal(run.info.status, 'FINISHED');
     }
+    const odd = await client.getMetricHistory((await findRun(client, experiment, 'run-0')).info.run_id, 'odd');
+    const byStep = odd.sort((a, b) => a.step - b.step).map((p) => p.value);
+    assert.ok(Number.isNaN(byStep[0]), `NaN arrived as ${byStep[0]}`);
+    assert.ok(byStep[1]! > 1e300 && byStep[2]! < -1e300, `infinities arrived as ${byStep.slice(1)}`);
   });
 
   it('cuts a param longer than 6000 characters, with a warning, and keeps it whole in resolved.yaml', async () => {

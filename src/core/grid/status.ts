@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { RunDir } from '../run/run_dir.js';
+import type { RunSummary } from '../run/summary.js';
+import { readJson } from '../run/tensor_file.js';
+
+export type TrialStatus = 'pending' | 'running' | 'finished' | 'failed' | 'interrupted' | 'unfinished';
+
+export function trialDir(gridDir: string, id: string): string {
+  return path.join(gridDir, 'trials', id);
+}
+
+/** A trial's status from its run directory: never started, done, failed, or cut short (killed: 'unfinished'). */
+export function trialStatus(dir: string): TrialStatus {
+  const run = new RunDir(dir);
+  const state = run.readState();
+  if (!state) return 'pending';
+  if (state.status !== 'running') return state.status;
+  const lock = path.join(dir, 'lock');
+  if (existsSync(lock)) {
+    const pid = Number((readJson<number>(lock) ?? 0));
+    try {
+      if (pid) process.kill(pid, 0);
+      return 'running';
+    } catch {
+      // the process that held it is gone
+    }
+  }
+  return 'unfinished';
+}
+
+export function trialSummary(dir: string): RunSummary | null {
+  return readJson<RunSummary>(new RunDir(dir).summaryFile);
+}
