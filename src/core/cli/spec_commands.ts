@@ -18,6 +18,7 @@ export function registerSpecCommands(program: Command): void {
       let invalid = 0;
       for (const file of files) {
         const r = await resolveSpecFile(file, { sets: opts.set });
+        for (const p of r.environment) process.stderr.write(`${formatProblem({ ...p, message: `warning: ${p.message} (needed to run)` })}\n`);
         if (r.problems.length === 0) console.log(`${file}: ok`);
         else {
           invalid++;

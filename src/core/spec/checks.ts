@@ -15,6 +15,18 @@ import { validateAgainstSchema, type Violation } from './validate.js';
  */
 export function crossFieldChecks(spec: ResolvedSpec, registry: ComponentRegistry, schema: JsonSchema): Violation[] {
   const out: Violation[] = [];
+  checkStructure(spec, registry, schema, out);
+  return dedupe(out);
+}
+
+/** What only the machine can make right (data on disk): errors before a run, warnings in `validate`. */
+export function environmentChecks(spec: ResolvedSpec, registry: ComponentRegistry): Violation[] {
+  const out: Violation[] = [];
+  componentCheck(registry, 'dataset', spec.dataset, ['dataset'], out);
+  return out;
+}
+
+function checkStructure(spec: ResolvedSpec, registry: ComponentRegistry, schema: JsonSchema, out: Violation[]): void {
   const { model, training } = spec;
   if (model.widths && model.widths.length !== model.stages) {
     out.push({ path: ['model', 'widths'], message: messages.widthsLength(model.widths.length, model.stages) });
@@ -28,8 +40,6 @@ export function crossFieldChecks(spec: ResolvedSpec, registry: ComponentRegistry
   if (model.downsample_at.length > 0 && blockDef && !('downsample' in blockDef.params.properties)) {
     out.push({ path: ['model', 'downsample_at'], message: messages.blockCannotDownsample(model.block.type) });
   }
-  componentCheck(registry, 'dataset', spec.dataset, ['dataset'], out);
-
   const datasetDef = registry.find('dataset', spec.dataset.type);
   const shape = datasetDef?.inputShape?.(spec.dataset as never);
   if (shape) {
@@ -37,7 +47,6 @@ export function crossFieldChecks(spec: ResolvedSpec, registry: ComponentRegistry
     for (const plan of plans) checkStage(plan, spec, registry, schema, out);
   }
   if (spec.grid) checkGrid(spec, out);
-  return dedupe(out);
 }
 
 function checkOverrideStages(overrides: { stage: number }[], base: SpecPath, stages: number, out: Violation[]): void {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createRegistry, loadPlugins, type ComponentRegistry } from '../../registry/container.js';
 import type { ComponentDefinition } from '../../registry/component.js';
-import { crossFieldChecks } from './checks.js';
+import { crossFieldChecks, environmentChecks } from './checks.js';
 import { fillDefaults } from './defaults.js';
 import { formatPath, sortProblems, SpecError, type SpecPath, type SpecProblem } from './errors.js';
 import { applySets, loadSpec } from './load.js';
@@ -16,6 +16,8 @@ export interface Resolution {
   problems: SpecProblem[];
   registry: ComponentRegistry;
   schema: JsonSchema;
+  /** Problems of the machine rather than the spec (data not on disk); errors for `run`, warnings for `validate`. */
+  environment: SpecProblem[];
   /** Where a path of the spec was written (file, line, column). */
   locate: (path: SpecPath) => SpecProblem;
 }
@@ -41,8 +43,8 @@ export function schemaFor(registry: ComponentRegistry): JsonSchema {
 export async function resolveSpecFile(file: string, options: ResolveOptions = {}): Promise<Resolution> {
   const loaded = loadSpec(file);
   let registry = createRegistry(options.components ?? []);
-  const done = (spec: ResolvedSpec | null, problems: SpecProblem[]): Resolution => ({
-    file: loaded.file, spec, problems: sortProblems(problems), registry, schema: schemaFor(registry),
+  const done = (spec: ResolvedSpec | null, problems: SpecProblem[], environment: SpecProblem[] = []): Resolution => ({
+    file: loaded.file, spec, problems: sortProblems(problems), environment, registry, schema: schemaFor(registry),
     locate: (path) => locate({ path, message: '' }, loaded.sources),
   });
   if (loaded.problems.length > 0) return done(null, loaded.problems);
@@ -68,13 +70,13 @@ export async function resolveSpecFile(file: string, options: ResolveOptions = {}
   const spec = fillDefaults(schema, structuredClone(loaded.value)) as ResolvedSpec;
   const semantic = crossFieldChecks(spec, registry, schema);
   if (semantic.length > 0) return done(null, semantic.map((v) => locate(v, loaded.sources)));
-  return done(spec, []);
+  return done(spec, [], environmentChecks(spec, registry).map((v) => locate(v, loaded.sources)));
 }
 
-/** Like resolveSpecFile, but throws a SpecError listing every problem. */
+/** Like resolveSpecFile, for running: throws a SpecError listing every problem, the environment's included. */
 export async function resolveOrThrow(file: string, options: ResolveOptions = {}): Promise<Resolution & { spec: ResolvedSpec }> {
   const r = await resolveSpecFile(file, options);
-  if (!r.spec) throw new SpecError(r.problems);
+  if (!r.spec || r.environment.length > 0) throw new SpecError([...r.problems, ...r.environment]);
   return r as Resolution & { spec: ResolvedSpec };
 }
 
