@@ -5,6 +5,7 @@ import { createRegistry } from '../../registry/container.js';
 import { formatProblem } from '../spec/errors.js';
 import { resolveSpecFile, schemaFor } from '../spec/resolve.js';
 import { describe } from '../spec/validate.js';
+import { planStages } from '../spec/expand.js';
 import type { JsonSchema } from '../spec/schema.js';
 import { collectSets, UsageError } from './common.js';
 
@@ -36,11 +37,24 @@ export function registerSpecCommands(program: Command): void {
     .description('print the fully resolved spec (defaults filled, extends and --set applied) as YAML')
     .argument('<file>', 'spec file')
     .option('--set <key=value>', 'override a key (YAML value); repeatable', collectSets, [])
-    .action(async (file: string, opts: { set: string[] }) => {
+    .option('--stages', 'print the stage plan instead: each stage\'s block, width, sizes, head and training')
+    .action(async (file: string, opts: { set: string[]; stages?: boolean }) => {
       const r = await resolveSpecFile(file, { sets: opts.set });
       if (!r.spec) {
         for (const p of r.problems) process.stderr.write(`${formatProblem(p)}\n`);
         throw new UsageError(null);
+      }
+      if (opts.stages) {
+        const shape = r.registry.get('dataset', r.spec.dataset.type).inputShape?.(r.spec.dataset as never);
+        if (!shape) throw new UsageError(`dataset ${r.spec.dataset.type} does not say its image size without loading it`);
+        const params = (c: Record<string, unknown>) => Object.entries(c).filter(([k]) => k !== 'type').map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+        console.log(`input ${shape.join('x')}${r.spec.model.input_downsample ? ' (invertible downsampling of the input)' : ''}\n`);
+        console.log('| stage | block | downsample | in | width | out | head | epochs | optimizer | schedule |\n|---|---|---|---|---|---|---|---|---|---|');
+        for (const p of planStages(r.spec, shape)) {
+          console.log(`| ${p.index} | ${p.block.type} | ${String(p.block.downsample ?? 'none')} | ${p.inSpatial}x${p.inSpatial}x${p.inChannels} | ${p.width} | ` +
+            `${p.outSpatial}x${p.outSpatial} | ${p.head.type} ${params(p.head)} | ${p.epochs} | ${p.optimizer.type} lr=${String(p.optimizer.lr)} | ${p.schedule.type} |`);
+        }
+        return;
       }
       process.stdout.write(`# resolved from ${file}${opts.set.map((s) => ` --set ${s}`).join('')}\n${stringify(r.spec)}`);
     });
