@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BACKENDS, BackendError, formatBackendInfo, loadBackend, type BackendName } from '../backend.js';
 import { SpecError } from '../spec/errors.js';
@@ -11,6 +12,7 @@ import { registerGridCommand } from './grid_command.js';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('layerwise')
     .description('Greedy layer-wise training of CNNs from declarative YAML experiments')
+    .version((JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
