@@ -1,7 +1,8 @@
 /**
  * Peak memory of a greedy run against end-to-end training of the same architecture (experiments/cpu/k3.yaml
  * and e2e_k3.yaml at reduced size), each in its own process: peak RSS, and peak bytes held in tensors
- * that TensorFlow.js tracks (tf.memory().numBytes; TF's own scratch space for kernels is not in it).
+ * that TensorFlow.js tracks at any moment (activations, gradients, cached features; TF's own scratch
+ * space inside kernels is not in it).
  * The greedy run is measured with the feature cache on and off.
  *   npm run build && node dist/bench/memory.js
  * Writes bench/results/memory.json.
@@ -20,9 +21,16 @@ if (process.argv[2] === '--child') {
   const { spec, registry } = await resolveOrThrow(process.argv[3]!, { sets: process.argv.slice(4) });
   let rss = 0;
   let tensorBytes = 0;
+  // Every tensor creation passes through the engine's trackTensor: its byte count there is the peak,
+  // activations and gradients of a step included (sampling between batches would miss them).
+  const engine = tf.engine() as unknown as { trackTensor: (...a: unknown[]) => void; state: { numBytes: number } };
+  const track = engine.trackTensor.bind(engine);
+  engine.trackTensor = (...a: unknown[]) => {
+    track(...a);
+    tensorBytes = Math.max(tensorBytes, engine.state.numBytes);
+  };
   const sample = () => {
     rss = Math.max(rss, process.memoryUsage().rss);
-    tensorBytes = Math.max(tensorBytes, tf.memory().numBytes);
   };
   const timer = setInterval(sample, 20);
   const progress = { stageStart() {}, epochStart() {}, batch: sample, epochEnd() {}, message() {}, close() {} };

@@ -8,7 +8,7 @@ import { createRegistry } from './container.js';
 import { schemaFor } from '../core/spec/resolve.js';
 import { fillDefaults } from '../core/spec/defaults.js';
 import type { ComponentKind, ComponentSpec, Schedule } from './component.js';
-import { batchNormTrain, spaceToDepth } from '../core/nn/layers.js';
+import { batchNormTrain, reluWithGrad, spaceToDepth } from '../core/nn/layers.js';
 import { nativeTf } from '../../test/tf.js';
 import type { Module } from '../core/nn/module.js';
 
@@ -113,6 +113,16 @@ describe('components @slow', () => {
       assert.ok(diff < 1e-4, `input ${i}: max difference ${diff}`);
     });
     tf.dispose([x, gamma, beta, weights, ...expected, ...actual]);
+  });
+
+  it('relu\'s written-out gradient equals autodiff', () => {
+    const x = tf.tensor2d([[-2, -0.5, 0.5], [3, -1, 2]]);
+    const w = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const expected = tf.grad((t: tfc.Tensor) => tf.sum(tf.mul(tf.relu(t), w)))(x);
+    const actual = tf.grad((t: tfc.Tensor) => tf.sum(tf.mul(reluWithGrad(tf, t), w)))(x);
+    assert.deepEqual(actual.arraySync(), expected.arraySync());
+    assert.deepEqual(actual.arraySync(), [[0, 0, 3], [4, 0, 6]]);
+    tf.dispose([x, w, expected, actual]);
   });
 
   it('sgd matches PyTorch with momentum, Nesterov and weight decay (two steps by hand)', () => {

@@ -170,7 +170,20 @@ export class Fn implements Layer {
   }
 }
 
-export const relu = (tf: Tf) => new Fn((x) => tf.relu(x));
+/**
+ * ReLU with its gradient written out, dy * (y > 0): tfjs-node's Step kernel (which TF.js uses for
+ * ReLU's gradient) runs six ops and fills ones(x.shape) in JavaScript on every backward pass.
+ */
+export function reluWithGrad(tf: Tf, x: tfc.Tensor): tfc.Tensor {
+  const f = tf.customGrad((...args: unknown[]) => {
+    const [input, save] = args as [tfc.Tensor, (t: tfc.Tensor[]) => void];
+    const y = tf.relu(input);
+    save([y]);
+    return { value: y, gradFunc: (dy: tfc.Tensor | tfc.Tensor[], [out]: tfc.Tensor[]) => tf.mul(dy as tfc.Tensor, tf.cast(tf.greater(out!, 0), 'float32')) };
+  });
+  return f(x);
+}
+export const relu = (tf: Tf) => new Fn((x) => reluWithGrad(tf, x));
 export const flatten = (tf: Tf) => new Fn((x) => tf.reshape(x, [x.shape[0]!, -1]), (s) => [s.reduce((a, b) => a * b, 1)]);
 /** Average over all positions, as a full-size avgPool: its gradient is native (tf.mean's builds ones in JS). */
 export const globalAvgPool = (tf: Tf) =>

@@ -93,24 +93,25 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     state!.elapsed_seconds = elapsedBefore + (performance.now() - started) / 1000;
     runDir.writeState(state!);
   };
-  const datasetDef = registry.get('dataset', spec.dataset.type);
-  const { type: _type, ...datasetParams } = spec.dataset;
-  const ds = await datasetDef.create(datasetParams as never, { seed: spec.seed, baseDir: options.baseDir ?? process.cwd() }) as Dataset;
-  const plans = planStages(spec, ds.shape);
-  const net = new Network(tf, registry, plans, ds.shape, spec.model.input_downsample, ds.numClasses, spec.seed);
-  const ctx: StageContext = { tf, spec, registry, ds, net, runDir, state, progress, tracker, stop, log, saveState, info };
+  let net: Network | null = null;
   try {
+    const { type: _type, ...datasetParams } = spec.dataset;
+    const ds = await registry.get('dataset', spec.dataset.type).create(datasetParams as never, { seed: spec.seed, baseDir: options.baseDir ?? process.cwd() }) as Dataset;
+    net = new Network(tf, registry, planStages(spec, ds.shape), ds.shape, spec.model.input_downsample, ds.numClasses, spec.seed);
+    const ctx: StageContext = { tf, spec, registry, ds, net, runDir, state, progress, tracker, stop, log, saveState, info };
     if (spec.training.mode === 'greedy') await trainGreedy(ctx);
     else await trainEndToEnd(ctx);
     saveFinalModel(ctx);
     state.status = 'finished';
   } catch (error) {
+    // A NaN loss or a signal is explained by its message; anything else may be a bug: keep its stack.
+    if (!(error instanceof Interrupted || error instanceof NonFiniteLossError) && error instanceof Error) log(error.stack ?? error.message);
     state.status = error instanceof Interrupted ? 'interrupted' : 'failed';
     state.error = error instanceof Interrupted ? 'interrupted by a signal' : error instanceof Error ? error.message : String(error);
   } finally {
     saveState();
     writeJsonAtomic(runDir.summaryFile, buildSummary(state, info));
-    net.dispose();
+    net?.dispose();
     runDir.unlock();
     progress.close();
   }

@@ -111,6 +111,19 @@ describe('greedy orchestrator @slow', () => {
     assert.ok(existsSync(path.join(dir, 'run', 'stages', 'stage-0.lwt')));
   });
 
+  it('marks the run failed, with the reason, when its data cannot be read', async () => {
+    const dir = tempDir();
+    const data = path.join(dir, 'cifar');
+    (await import('node:fs')).mkdirSync(data);
+    for (const f of ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin']) {
+      (await import('node:fs')).writeFileSync(path.join(data, f), Buffer.alloc(100));
+    }
+    await assert.rejects(run(smallSpec({ dataset: { type: 'cifar10', path: data } }), dir), /run failed: .*is not a CIFAR-10 binary batch/);
+    const summary = summaryOf(path.join(dir, 'run'));
+    assert.equal(summary.status, 'failed');
+    assert.match(summary.error!, /data_batch_1\.bin is not a CIFAR-10 binary batch \(size 100 is not a multiple of 3073\)/);
+  });
+
   it('trains end to end with the same spec and one key changed', async () => {
     const summary = await run(smallSpec({ training: { ...smallSpec().training as object, mode: 'end_to_end', epochs: 3 } }), tempDir());
     assert.equal(summary.mode, 'end_to_end');
