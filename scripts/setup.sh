@@ -53,7 +53,8 @@ with zipfile.ZipFile(wheel) as z:
         with z.open(name) as src, open(dest, 'wb') as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 PY
-    if ! nm -D --defined-only "$lib_dir.tmp/lib/libtensorflow_cc.so.2" | grep -q ' T TFE_NewContext$'; then
+    # grep reads all of nm's output (no -q): under pipefail an early exit would fail nm with SIGPIPE.
+    if ! nm -D --defined-only "$lib_dir.tmp/lib/libtensorflow_cc.so.2" | grep ' T TFE_NewContext$' >/dev/null; then
       echo "[setup] error: libtensorflow_cc.so.2 in tensorflow-cpu==$TF_VERSION does not export the TensorFlow C API" >&2
       exit 1
     fi
