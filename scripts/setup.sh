@@ -54,7 +54,7 @@ with zipfile.ZipFile(wheel) as z:
             shutil.copyfileobj(src, dst, 1 << 20)
 PY
     # grep reads all of nm's output (no -q): under pipefail an early exit would fail nm with SIGPIPE.
-    if ! nm -D --defined-only "$lib_dir.tmp/lib/libtensorflow_cc.so.2" | grep ' T TFE_NewContext$' >/dev/null; then
+    if ! nm -D --defined-only "$lib_dir.tmp/lib/libtensorflow_cc.so.2" | grep -E ' T TFE_NewContext(@@.*)?$' >/dev/null; then
       echo "[setup] error: libtensorflow_cc.so.2 in tensorflow-cpu==$TF_VERSION does not export the TensorFlow C API" >&2
       exit 1
     fi
