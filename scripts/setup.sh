@@ -19,7 +19,15 @@ addon_loads() {
   node -e "process.exit(require('./$TFJS_NODE').getBackend() === 'tensorflow' ? 0 : 1)" >/dev/null 2>&1
 }
 
-if [ -f package-lock.json ]; then npm ci --ignore-scripts --no-audit --no-fund; else npm install --ignore-scripts --no-audit --no-fund; fi
+# npm ci deletes node_modules (and the built addon with it): skip it while package-lock.json is unchanged.
+lock_stamp=node_modules/.layerwise-lock
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ -f "$lock_stamp" ] && [ "$(cat "$lock_stamp")" = "$lock_hash" ]; then
+  say "npm packages up to date"
+else
+  npm ci --ignore-scripts --no-audit --no-fund
+  echo "$lock_hash" > "$lock_stamp"
+fi
 
 if addon_loads; then
   say "native addon already built"
