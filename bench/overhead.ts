@@ -30,15 +30,18 @@ const timers = { executeOp: 0, copies: 0, ops: 0 };
 const wrapped: Record<string, unknown> = Object.create(native);
 const wrap = (name: string, bucket: 'executeOp' | 'copies') => {
   const original = (native[name] as (...a: unknown[]) => unknown).bind(native);
-  wrapped[name] = (...args: unknown[]) => {
-    const t = process.hrtime.bigint();
-    try {
-      return original(...args);
-    } finally {
-      timers[bucket] += Number(process.hrtime.bigint() - t) / 1e9;
-      if (bucket === 'executeOp') timers.ops++;
-    }
-  };
+  // defineProperty: plain assignment would hit the read-only property on the prototype.
+  Object.defineProperty(wrapped, name, {
+    value: (...args: unknown[]) => {
+      const t = process.hrtime.bigint();
+      try {
+        return original(...args);
+      } finally {
+        timers[bucket] += Number(process.hrtime.bigint() - t) / 1e9;
+        if (bucket === 'executeOp') timers.ops++;
+      }
+    },
+  });
 };
 wrap('executeOp', 'executeOp');
 wrap('createTensor', 'copies');

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { expandGrid } from '../grid/expand.js';
-import { runGrid } from '../grid/runner.js';
-import { formatMarkdownTable } from '../grid/report.js';
 import { trialDir, trialStatus } from '../grid/status.js';
 import { formatProblem } from '../spec/errors.js';
 import { StopSignal } from '../run/stop_signal.js';
 import { specHash } from '../run/run_dir.js';
-import { createTracker } from '../tracking/create.js';
 import { collectSets, UsageError } from './common.js';
 
 export function registerGridCommand(program: Command): void {
@@ -40,6 +37,9 @@ export function registerGridCommand(program: Command): void {
         console.log(`\n${exp.trials.length} trials: ${done} finished, ${exp.trials.length - done} to run (grid directory ${gridDir})`);
         return;
       }
+      const [{ runGrid }, { formatMarkdownTable }, { createTracker }] = await Promise.all([
+        import('../grid/runner.js'), import('../grid/report.js'), import('../tracking/create.js'),
+      ]);
       const stop = new StopSignal().install();
       const tracker = await createTracker({ ...base, tracking: { ...base.tracking, run_name: base.tracking.run_name ?? `${base.name} grid` } });
       await tracker.start({

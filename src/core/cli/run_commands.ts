@@ -2,12 +2,7 @@ import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { resolveOrThrow } from '../spec/resolve.js';
-import { runExperiment, RunError } from '../run/orchestrator.js';
-import { createProgress } from '../run/progress.js';
-import { StopSignal } from '../run/stop_signal.js';
 import { RunDir } from '../run/run_dir.js';
-import { evaluateRun } from '../run/evaluate_run.js';
-import { createTracker } from '../tracking/create.js';
 import { collectSets, UsageError } from './common.js';
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
@@ -32,6 +27,10 @@ export function registerRunCommands(program: Command): void {
         if (!existsSync(file)) throw new UsageError(`${runDir} is not a run directory (no resolved.yaml)`);
       }
       const { spec, registry } = await resolveOrThrow(file, { sets: opts.set });
+      // Loaded here, not at start-up, so `validate` and `list` stay fast.
+      const [{ runExperiment, RunError }, { createProgress }, { StopSignal }, { createTracker }] = await Promise.all([
+        import('../run/orchestrator.js'), import('../run/progress.js'), import('../run/stop_signal.js'), import('../tracking/create.js'),
+      ]);
       const stop = new StopSignal().install();
       try {
         const summary = await runExperiment({
@@ -58,6 +57,7 @@ export function registerRunCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (runDir: string, opts: { json?: boolean }) => {
       if (!existsSync(path.join(runDir, 'model', 'weights.lwt'))) throw new UsageError(`${runDir} has no saved model (model/weights.lwt): is the run finished?`);
+      const { evaluateRun } = await import('../run/evaluate_run.js');
       const r = await evaluateRun(runDir);
       if (opts.json) console.log(JSON.stringify(r, null, 2));
       else {

@@ -3,9 +3,6 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { resolveOrThrow } from '../spec/resolve.js';
 import { RunDir } from '../run/run_dir.js';
-import { deliver } from '../tracking/deliver.js';
-import { Journal } from '../tracking/journal.js';
-import { sinkFor } from '../tracking/create.js';
 import { UsageError } from './common.js';
 
 export function registerSyncCommand(program: Command): void {
@@ -15,6 +12,9 @@ export function registerSyncCommand(program: Command): void {
     .argument('<run_dirs...>', 'run directories (or grid directories)')
     .option('--to <uri>', 'tracking URI to deliver to (default: the spec\'s, else MLFLOW_TRACKING_URI, else ./mlruns)')
     .action(async (dirs: string[], opts: { to?: string }) => {
+      const [{ deliver }, { Journal }, { sinkFor }] = await Promise.all([
+        import('../tracking/deliver.js'), import('../tracking/journal.js'), import('../tracking/create.js'),
+      ]);
       let failed = 0;
       for (const dir of dirs) {
         if (!Journal.exists(dir)) throw new UsageError(`${dir} has no tracking journal (tracking/journal.jsonl)`);

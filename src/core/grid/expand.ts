@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import type { SpecPath, SpecProblem } from '../spec/errors.js';
 import { resolveSpecFile, type Resolution } from '../spec/resolve.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { identityHash } from '../run/orchestrator.js';
+import { identityHash } from '../run/run_dir.js';
 
 /** One trial of a grid: the values it sets, its resolved spec and its identity (the spec's hash). */
 export interface Trial {

@@ -35,8 +35,9 @@ export interface GridOutcome {
 }
 
 /**
- * Runs a grid's unfinished trials in `workers` child processes, each with its own TensorFlow and an
- * equal share of the cores as intra-op threads. Finished trials are skipped, failed and cut-short ones resume.
+ * Runs a grid's unfinished trials in `workers` child processes, each with its own TensorFlow and
+ * cores/workers intra-op threads (a spec's `threads`, or TF_NUM_INTRAOP_THREADS, takes precedence).
+ * Finished trials are skipped, failed and cut-short ones resume.
  * A failing trial does not stop the others unless failFast; Ctrl-C stops every worker at a batch
  * boundary, leaving all trials resumable.
  */
@@ -51,8 +52,10 @@ export async function runGrid(exp: GridExpansion, o: GridRunOptions): Promise<Gr
     else queue.push({ trial, attempt: 0 });
   }
   const total = queue.length;
-  const cores = os.availableParallelism();
-  o.log(`grid ${exp.base.spec!.name}: ${exp.trials.length} trials, ${outcome.skipped.length} already finished, ${total} to run on ${o.workers} worker(s), ${cores} cores shared between them`);
+  // A fixed share per trial, not more for the last ones: TF's results depend on its thread count, and a
+  // trial should not change with the order it ran in.
+  const threads = Math.max(1, Math.floor(os.availableParallelism() / o.workers));
+  o.log(`grid ${exp.base.spec!.name}: ${exp.trials.length} trials, ${outcome.skipped.length} already finished, ${total} to run on ${o.workers} worker(s) with ${threads} thread(s) each`);
   const running = new Map<string, ChildProcess>();
   let stopping = false;
   const bar = o.interactive && total > 0 ? new cliProgress.SingleBar({
@@ -89,10 +92,12 @@ export async function runGrid(exp: GridExpansion, o: GridRunOptions): Promise<Gr
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'trial.yaml'), `# grid trial ${trial.label}\n${stringify({ ...trial.spec, tracking: { ...trial.spec.tracking, run_name: trial.spec.tracking.run_name ?? trial.label } })}`);
       const log = createWriteStream(path.join(dir, 'log.txt'), { flags: 'a' });
-      // Cores are split between the trials that can run together: the last trials of a grid get more.
-      const threads = Math.max(1, Math.floor(cores / Math.min(o.workers, running.size + 1 + queue.length)));
       const child = spawn(process.execPath, [BIN, 'run', path.join(dir, 'trial.yaml'), '--run-dir', dir, '--parent-run-dir', o.gridDir], {
-        env: { ...process.env, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? String(threads), TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? '1' },
+        env: {
+          ...process.env,
+          TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? String(trial.spec.threads ?? threads),
+          TF_NUM_INTEROP_THREADS: process.env.TF_NUM_INTEROP_THREADS ?? '1',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         // Its own process group: a terminal's Ctrl-C reaches only this process, which forwards one SIGINT.
         detached: true,

@@ -6,7 +6,7 @@ import { planStages } from '../spec/expand.js';
 import { Network } from '../train/network.js';
 import { PrefixInput } from '../train/stage_input.js';
 import { accuracyOf, ensembleLogits, evaluate } from '../train/trainer.js';
-import { loadVariables } from './orchestrator.js';
+import { loadVariables } from './checkpoint.js';
 import { readTensorFile } from './tensor_file.js';
 
 export interface EvalResult {

@@ -14,6 +14,15 @@ export function specHash(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(spec))).digest('hex').slice(0, 16);
 }
 
+/**
+ * The part of a spec that decides what is computed (tracking, grid, output_dir and description do
+ * not): resuming needs it unchanged, and it is a grid trial's identity.
+ */
+export function identityHash(spec: ResolvedSpec): string {
+  const { tracking: _t, grid: _g, output_dir: _o, description: _d, ...rest } = spec;
+  return specHash(rest);
+}
+
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;

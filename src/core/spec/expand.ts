@@ -70,3 +70,26 @@ export function planStages(spec: ResolvedSpec, inputShape: [number, number, numb
   }
   return plans;
 }
+
+/**
+ * Multiply-adds per image of the frozen prefix of stage j, per element of its output: what a cached
+ * element saves. Conv blocks cost kernel^2 x input channels (x4 after invertible downsampling) x width
+ * per output position.
+ */
+export function prefixCostPerFeature(plans: StagePlan[], j: number): number {
+  let macs = 0;
+  for (const p of plans.slice(0, j)) {
+    const kernel = typeof p.block.kernel_size === 'number' ? p.block.kernel_size : 3;
+    const inChannels = p.block.downsample === 'invertible' ? p.inChannels * 4 : p.inChannels;
+    macs += p.outSpatial * p.outSpatial * kernel * kernel * inChannels * p.width;
+  }
+  const out = plans[j - 1]!;
+  return macs / (out.outSpatial * out.outSpatial * out.width);
+}
+
+/**
+ * Below this many multiply-adds per cached element, recomputing the prefix is cheaper than serving its
+ * cached outputs (measured on 2 CPU cores with bench/feature_cache.ts: 9 was 0.84x, ~300 about even,
+ * ~1750 1.5x faster per epoch).
+ */
+export const CACHE_WORTH_MACS_PER_FEATURE = 256;

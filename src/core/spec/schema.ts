@@ -127,7 +127,7 @@ export function buildExperimentSchema(registry: ComponentRegistry): JsonSchema {
           optimizer: { ...ref('optimizer'), default: { type: 'sgd' } },
           schedule: { ...ref('schedule'), default: { type: 'constant' } },
           reset_optimizer_on_lr_drop: bool(true, 'forget momentum when the learning rate drops, as the reference code does by re-creating its optimizer'),
-          cache_features: { enum: ['auto', 'off'], default: 'auto', description: 'auto: compute the frozen prefix\'s outputs once per stage when no augmentation runs; off: recompute every batch' },
+          cache_features: { enum: ['auto', 'on', 'off'], default: 'auto', description: 'on: compute the frozen prefix\'s outputs once per stage when no augmentation runs; auto: the same, but only for stages whose prefix costs more to recompute than its cached outputs cost to serve; off: recompute every batch' },
           cache_memory_mb: int({ minimum: 0, default: 2048, description: 'feature cache held in memory up to this size; beyond it, on disk in the run directory' }),
           checkpoint_every: int({ minimum: 1, default: 1, description: 'epochs between checkpoints (a run resumes from the last one)' }),
           eval_every: int({ minimum: 1, default: 1, description: 'epochs between test evaluations (the last epoch of a stage is always evaluated)' }),

@@ -35,7 +35,7 @@ export interface ResolvedSpec {
     optimizer: ComponentSpec;
     schedule: ComponentSpec;
     reset_optimizer_on_lr_drop: boolean;
-    cache_features: 'auto' | 'off';
+    cache_features: 'auto' | 'on' | 'off';
     cache_memory_mb: number;
     checkpoint_every: number;
     eval_every: number;

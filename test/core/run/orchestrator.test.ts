@@ -88,8 +88,8 @@ describe('greedy orchestrator @slow', () => {
   });
 
   it('gives the same result with the feature cache (memory or disk) as with the prefix recomputed per batch', async () => {
-    const cached = await run(smallSpec(), tempDir());
-    const onDisk = await run(smallSpec({ training: { ...smallSpec().training as object, cache_memory_mb: 0 } }), tempDir());
+    const cached = await run(smallSpec({ training: { ...smallSpec().training as object, cache_features: 'on' } }), tempDir());
+    const onDisk = await run(smallSpec({ training: { ...smallSpec().training as object, cache_features: 'on', cache_memory_mb: 0 } }), tempDir());
     const uncached = await run(smallSpec({ training: { ...smallSpec().training as object, cache_features: 'off' } }), tempDir());
     assert.deepEqual(cached.stages.map((s) => s.feature_cache), ['off', 'memory', 'memory']);
     assert.deepEqual(onDisk.stages.map((s) => s.feature_cache), ['off', 'disk', 'disk']);
@@ -109,6 +109,13 @@ describe('greedy orchestrator @slow', () => {
     assert.equal(summary.status, 'failed');
     assert.ok(summary.stages[0]!.test_accuracy! > 0.5);
     assert.ok(existsSync(path.join(dir, 'run', 'stages', 'stage-0.lwt')));
+  });
+
+  it('caches under `auto` only the stages whose prefix costs more to recompute than to serve', async () => {
+    const wide = smallSpec({ model: { stages: 3, width: 32, downsample_at: [1], head: { type: 'aux_conv' } } });
+    const summary = await run(wide, tempDir());
+    // Stage 1's prefix is one 3->32 conv (27 MACs per cached value): recomputed. Stage 2's adds a 128->64 conv: cached.
+    assert.deepEqual(summary.stages.map((s) => s.feature_cache), ['off', 'off', 'memory']);
   });
 
   it('marks the run failed, with the reason, when its data cannot be read', async () => {
