@@ -8,14 +8,15 @@ export function saveVariables(net: Network, stages: number[], file: string, extr
   writeTensorFile(file, [...tensors, ...extra], meta);
 }
 
-/** Loads the given stages' variables from a file written by saveVariables; returns its metadata. */
-export function loadVariables(tf: Tf, net: Network, stages: number[], file: string): Record<string, unknown> {
-  const { tensors, meta } = readTensorFile(file);
+/** Loads the given stages' variables from a file written by saveVariables; returns all it holds. */
+export function loadVariables(tf: Tf, net: Network, stages: number[], file: string): ReturnType<typeof readTensorFile> {
+  const read = readTensorFile(file);
+  const { tensors } = read;
   for (const v of net.variables(stages)) {
     const saved = tensors.get(v.name);
     if (!saved) throw new Error(`${file} has no variable ${v.name}`);
     tf.tidy(() => v.variable.assign(tf.tensor(saved.data, saved.shape)));
   }
-  return meta;
+  return read;
 }
 

@@ -7,7 +7,6 @@ import { Network } from '../train/network.js';
 import { PrefixInput } from '../train/stage_input.js';
 import { accuracyOf, ensembleLogits, evaluate } from '../train/trainer.js';
 import { loadVariables } from './checkpoint.js';
-import { readTensorFile } from './tensor_file.js';
 
 export interface EvalResult {
   run_dir: string;
@@ -28,8 +27,7 @@ export async function evaluateRun(runDir: string): Promise<EvalResult> {
   const net = new Network(tf, registry, planStages(spec, ds.shape), ds.shape, spec.model.input_downsample, ds.numClasses, spec.seed);
   try {
     net.plans.forEach((p) => net.addStage(p.index));
-    const { meta } = readTensorFile(path.join(modelDir, 'weights.lwt'));
-    loadVariables(tf, net, net.plans.map((p) => p.index), path.join(modelDir, 'weights.lwt'));
+    const { meta } = loadVariables(tf, net, net.plans.map((p) => p.index), path.join(modelDir, 'weights.lwt'));
     const input = new PrefixInput(tf, ds, net, 0);
     const last = net.plans.length - 1;
     const final = evaluate(tf, ds, input, [...net.blocks, net.heads[last]!], spec.training.eval_batch_size);

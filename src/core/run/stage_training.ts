@@ -17,7 +17,7 @@ import { loadVariables, saveVariables } from './checkpoint.js';
 import type { ProgressReporter } from './progress.js';
 import type { RunDir } from './run_dir.js';
 import type { RunState, StageRecord } from './run_state.js';
-import { NonFiniteLossError, type StopSignal } from './stop_signal.js';
+import type { StopSignal } from './stop_signal.js';
 import { readTensorFile, writeTensorFile, type SavedTensor } from './tensor_file.js';
 
 /** Everything a run's training needs, built once by the orchestrator. */
@@ -64,12 +64,15 @@ export async function trainGreedy(ctx: StageContext): Promise<void> {
       net.addStage(j);
       const record = state.stages[j];
       if (record?.done) {
+        // A finished stage (on resume) needs its weights and logits, not a feature cache of its own.
         loadVariables(tf, net, [j], runDir.stageFile(j));
         stageLogits.push(readTensorFile(runDir.logitsFile(j)).tensors.get('logits')!.data);
+        input.dispose();
+        input = new PrefixInput(tf, ds, net, j);
+        continue;
       }
       const cacheStart = performance.now();
       if (j > 0) input = nextInput(ctx, input, j, useCache(j));
-      if (record?.done) continue;
       const stageRecord: StageRecord = record ?? {
         stage: j, epochs: plan.epochs, history: [], test_accuracy: null, ensemble_accuracy: null,
         feature_cache: input instanceof CachedInput ? (input.onDisk ? 'disk' : 'memory') : 'off',
@@ -159,9 +162,8 @@ async function trainModules(
   const globalOffset = ctx.state.stages.slice(0, j).reduce((n, s) => n + s.epochs, 0);
   try {
     if (record.history.length > 0 && existsSync(checkpoint)) {
-      const meta = loadVariables(tf, net, stages, checkpoint);
-      const file = readTensorFile(checkpoint);
-      const slots = [...file.tensors.values()].filter((t) => t.name.startsWith('optimizer/')).map((t) => tf.tensor(t.data, t.shape));
+      const { meta, tensors } = loadVariables(tf, net, stages, checkpoint);
+      const slots = [...tensors.values()].filter((t) => t.name.startsWith('optimizer/')).map((t) => tf.tensor(t.data, t.shape));
       optimizer.importState({ step: Number(meta.optimizer_step), slots });
       tf.dispose(slots);
       record.history = record.history.slice(0, Number(meta.epochs_done));
@@ -206,12 +208,6 @@ async function trainModules(
       }
     }
     return lastLogits ?? evaluate(tf, ds, input, modules, spec.training.eval_batch_size).logits;
-  } catch (error) {
-    if (error instanceof NonFiniteLossError) {
-      ctx.log(`error: ${error.message}`);
-      throw new NonFiniteLossError(j, error.epoch, error.batch, error.value);
-    }
-    throw error;
   } finally {
     optimizer.dispose();
   }
