@@ -46,6 +46,8 @@ export function registerGridCommand(program: Command): void {
         runDir: gridDir, runId: `grid-${base.name}`, spec: base, specHash: specHash(exp.trials.map((t) => t.id).sort()), resumed: false,
         backend: { name: base.backend, engine: 'n/a (grid parent)', tfjsVersion: 'n/a', libtensorflowVersion: null, intraOpThreads: 'n/a', interOpThreads: 'n/a' },
       });
+      // The grid's run must exist before its trials' runs can point at it (they wait for it otherwise).
+      await tracker.flush(10_000);
       try {
         const outcome = await runGrid(exp, {
           gridDir, workers: opts.workers, retries: opts.retries, failFast: Boolean(opts.failFast), stop, tracker,

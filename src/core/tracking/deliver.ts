@@ -28,7 +28,7 @@ export async function deliver(runDir: string, sink: Sink, log: (line: string) =>
     while (i < records.length) {
       const r = records[i]!;
       if (r.kind === 'start') {
-        if (!state.run_id) await startRun(r, state, sink, log);
+        if (!state.run_id) await startRun(r, state, sink);
         i = advance(journal, state, r.seq, i);
       } else if (!state.run_id) {
         throw new MlflowError('the journal has no start record', null, null, false);
@@ -74,17 +74,18 @@ async function attempt(journal: Journal, state: DeliveryState, lastSeq: number, 
   journal.saveDelivery(state);
 }
 
-/** Creates the run, under its grid's parent run when it has one (the parent is delivered first). */
-async function startRun(r: Extract<JournalRecord, { kind: 'start' }>, state: DeliveryState, sink: Sink, log: (line: string) => void): Promise<void> {
+/**
+ * Creates the run, under its grid's parent run when it has one. Only the grid's own delivery creates
+ * the parent (trials doing it too would race into duplicates); until it exists, a trial waits.
+ */
+async function startRun(r: Extract<JournalRecord, { kind: 'start' }>, state: DeliveryState, sink: Sink): Promise<void> {
   const tags: KeyValue[] = [...r.tags];
   if (r.parent_run_dir) {
-    const parent = new Journal(path.join(r.parent_run_dir, 'tracking')).delivery(sink.id);
-    let parentId = parent.run_id;
+    const parentId = new Journal(path.join(r.parent_run_dir, 'tracking')).delivery(sink.id).run_id;
     if (!parentId) {
-      await deliver(r.parent_run_dir, sink, log);
-      parentId = new Journal(path.join(r.parent_run_dir, 'tracking')).delivery(sink.id).run_id;
+      throw new MlflowError(`the grid's run is not created yet; deliver it first (layerwise sync ${r.parent_run_dir})`, null, null, true);
     }
-    if (parentId) tags.push({ key: 'mlflow.parentRunId', value: parentId });
+    tags.push({ key: 'mlflow.parentRunId', value: parentId });
   }
   const created = await sink.createRun(r.experiment, r.run_name, r.start_time, tags);
   Object.assign(state, { experiment_id: created.experimentId, run_id: created.runId, artifact_uri: created.artifactUri });

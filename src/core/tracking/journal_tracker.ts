@@ -72,10 +72,7 @@ export class JournalTracker implements Tracker {
     if (!this.journal) return;
     this.journal.append({ kind: 'status', status: STATUS[status], time: Date.now() });
     this.kick();
-    const timeout = this.options.flushTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, timeout)))]);
-    clearTimeout(timer);
+    await this.flush(this.options.flushTimeoutMs ?? 30_000);
     this.closed = true;
     const pending = this.pending();
     if (pending > 0) {
@@ -90,9 +87,10 @@ export class JournalTracker implements Tracker {
     return this.journal.read().filter((r) => r.seq > delivered).length;
   }
 
-  /** Resolves once everything written so far was delivered, or delivery paused on an error. */
-  async flush(): Promise<void> {
-    await this.loop;
+  async flush(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
   }
 
   private kick(): void {

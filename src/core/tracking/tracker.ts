@@ -27,6 +27,8 @@ export interface Tracker {
   /** `file` is a path in the run directory; `artifactPath` the folder in the run's artifacts. */
   logArtifact(file: string, artifactPath?: string): void;
   end(status: RunStatus): Promise<void>;
+  /** Waits until what was logged so far is delivered, or delivery pauses on an error, or timeoutMs passes. */
+  flush(timeoutMs: number): Promise<void>;
 }
 
 export const nullTracker: Tracker = {
@@ -34,4 +36,5 @@ export const nullTracker: Tracker = {
   logMetrics() {},
   logArtifact() {},
   async end() {},
+  async flush() {},
 };

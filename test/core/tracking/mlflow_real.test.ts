@@ -197,6 +197,30 @@ describe('tracking against a real MLflow server @slow @mlflow', function () {
     await server.stop();
   });
 
+  it('logs a grid as a parent run with one child run per trial, and its results on the parent', async () => {
+    const experiment = `grid-${Date.now()}`;
+    const dir = tempDir({ 'spec.yaml': specYaml('grid-run', {
+      training: { epochs: 1, batch_size: 32, optimizer: { type: 'sgd', lr: 0.05 } },
+      tracking: { uri, experiment },
+      grid: { axes: { 'model.width': [4, 8] } },
+    }) });
+    const { code, output } = await cli(['grid', 'spec.yaml'], dir, {});
+    assert.equal(code, 0, output);
+    const client = new MlflowClient(uri);
+    const exp = (await client.getExperimentByName(experiment))!;
+    const runs = await client.searchRuns([exp.experiment_id]);
+    assert.equal(runs.length, 3);
+    const parent = runs.find((r) => !(r.data.tags ?? []).some((t) => t.key === 'mlflow.parentRunId'))!;
+    const children = runs.filter((r) => r !== parent);
+    for (const child of children) {
+      assert.equal(child.data.tags!.find((t) => t.key === 'mlflow.parentRunId')!.value, parent.info.run_id);
+      assert.equal(child.info.status, 'FINISHED');
+    }
+    assert.deepEqual(children.map((c) => c.data.tags!.find((t) => t.key === 'mlflow.runName')!.value).sort(), ['width=4', 'width=8']);
+    assert.equal(parent.info.status, 'FINISHED');
+    assert.deepEqual((await client.listArtifacts(parent.info.run_id)).map((f) => f.path).sort(), ['results.csv', 'results.md', 'stage_accuracy.svg']);
+  });
+
   it('writes a local store that MLflow itself lists, when no server is configured', async () => {
     const dir = tempDir({ 'spec.yaml': specYaml('local-store') });
     const env = { MLFLOW_TRACKING_URI: '' };
