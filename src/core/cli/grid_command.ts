@@ -56,8 +56,9 @@ export function registerGridCommand(program: Command): void {
         console.log(formatMarkdownTable(exp, gridDir));
         console.log(`\n${outcome.finished.length} finished, ${outcome.failed.length} failed, ${outcome.interrupted.length} interrupted, ` +
           `${outcome.skipped.length} done before; ${outcome.seconds.toFixed(0)}s. Results: ${outcome.reportFiles.join(', ')}`);
-        if (outcome.interrupted.length > 0) process.exitCode = 130;
-        else if (outcome.failed.length > 0) process.exitCode = 1;
+        // A failure decides the exit code even when --fail-fast left trials unrun (interrupted).
+        if (outcome.failed.length > 0) process.exitCode = 1;
+        else if (outcome.interrupted.length > 0) process.exitCode = 130;
       } finally {
         stop.uninstall();
       }

@@ -85,6 +85,23 @@ describe('grid expansion', () => {
 describe('grid runs @slow', function () {
   this.timeout(600_000);
 
+  it('retries a failed trial after the others with --retries; stops the rest (resumably) with --fail-fast', async () => {
+    const spec = `${BASE}grid:\n  trials:\n    - {training.optimizer.lr: 1.0e+30}\n    - {model.width: 8}\n`;
+    const retried = await cli(['grid', 's.yaml', '--workers', '1', '--retries', '1'], tempDir({ 's.yaml': spec }));
+    assert.equal(retried.code, 1, retried.output);
+    assert.equal((retried.output.match(/failed \(exit 1\); retrying/g) ?? []).length, 1);
+    assert.match(retried.output, /started, retry 1/);
+    assert.match(retried.output, /1 finished, 1 failed, 0 interrupted, 0 done before/);
+
+    const dir = tempDir({ 's.yaml': spec });
+    const stopped = await cli(['grid', 's.yaml', '--workers', '1', '--fail-fast'], dir);
+    assert.equal(stopped.code, 1, stopped.output);
+    assert.match(stopped.output, /0 finished, 1 failed, 1 interrupted, 0 done before/);
+    const dry = await cli(['grid', 's.yaml', '--dry-run'], dir);
+    assert.match(dry.output, /\| failed \|/);
+    assert.match(dry.output, /\| pending \|/);
+  });
+
   it('runs trials on 2 workers, completes the others when one fails, and re-runs only the failed one', async () => {
     const dir = tempDir({ 's.yaml': `${BASE}grid:\n  axes:\n    model.width: [4, 8]\n  trials:\n    - {training.optimizer.lr: 1.0e+30}\n` });
     const first = await cli(['grid', 's.yaml', '--workers', '2'], dir);
