@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { expandGrid } from '../grid/expand.js';
+import { formatMarkdownTable, markdownTable } from '../grid/report.js';
 import { trialDir, trialStatus } from '../grid/status.js';
 import { formatProblem } from '../spec/errors.js';
 import { StopSignal } from '../run/stop_signal.js';
@@ -31,15 +32,13 @@ export function registerGridCommand(program: Command): void {
       const gridDir = opts.gridDir ?? path.join(base.output_dir, base.name, 'grid');
       if (opts.dryRun) {
         const statuses = exp.trials.map((t) => trialStatus(trialDir(gridDir, t.id)));
-        console.log(`| trial | ${exp.varying.join(' | ')} | status |\n|---|${exp.varying.map(() => '---|').join('')}---|`);
-        exp.trials.forEach((t, i) => console.log(`| ${t.id} | ${exp.varying.map((k) => JSON.stringify(t.values[k] ?? '')).join(' | ')} | ${statuses[i]} |`));
+        console.log(markdownTable(['trial', ...exp.varying, 'status'],
+          exp.trials.map((t, i) => [t.id, ...exp.varying.map((k) => JSON.stringify(t.values[k] ?? '')), statuses[i]!])));
         const done = statuses.filter((s) => s === 'finished').length;
         console.log(`\n${exp.trials.length} trials: ${done} finished, ${exp.trials.length - done} to run (grid directory ${gridDir})`);
         return;
       }
-      const [{ runGrid }, { formatMarkdownTable }, { createTracker }] = await Promise.all([
-        import('../grid/runner.js'), import('../grid/report.js'), import('../tracking/create.js'),
-      ]);
+      const [{ runGrid }, { createTracker }] = await Promise.all([import('../grid/runner.js'), import('../tracking/create.js')]);
       const stop = new StopSignal().install();
       const tracker = await createTracker({ ...base, tracking: { ...base.tracking, run_name: base.tracking.run_name ?? `${base.name} grid` } });
       await tracker.start({

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { resolveOrThrow } from '../spec/resolve.js';
 import { RunDir } from '../run/run_dir.js';
+import { pct } from '../run/summary.js';
 import { collectSets, UsageError } from './common.js';
 
-const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 
 export function registerRunCommands(program: Command): void {
   program

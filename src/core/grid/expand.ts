@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { SpecPath, SpecProblem } from '../spec/errors.js';
+import { formatProblem, uniqueBy, type SpecPath, type SpecProblem } from '../spec/errors.js';
 import { resolveSpecFile, type Resolution } from '../spec/resolve.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { identityHash } from '../run/run_dir.js';
@@ -71,17 +71,9 @@ export async function expandGrid(file: string, sets: string[] = []): Promise<Gri
   }
   const keys = [...new Set(trials.flatMap((t) => Object.keys(t.values)))];
   const varying = keys.filter((k) => new Set(trials.map((t) => JSON.stringify(t.values[k]))).size > 1);
-  return { base, trials, varying, problems: dedupeProblems(problems) };
+  return { base, trials, varying, problems: uniqueBy(problems, formatProblem) };
 }
 
 function describe(values: Record<string, unknown>): string {
   return Object.entries(values).map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') || '(base)';
-}
-
-function dedupeProblems(problems: SpecProblem[]): SpecProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.file}:${p.line}:${p.col}:${p.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
 }

@@ -51,14 +51,7 @@ export function writeGridReport(exp: GridExpansion, gridDir: string): string[] {
   const rows = gridRows(exp, gridDir);
   const { header, body } = table(exp, rows);
   const metric = exp.base.spec!.grid?.metric ?? 'final_test_accuracy';
-  const md = [
-    `# ${exp.base.spec!.name}: ${rows.length} trials, sorted by ${metric}`,
-    '',
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...body.map((r) => `| ${r.join(' | ')} |`),
-    '',
-  ].join('\n');
+  const md = `# ${exp.base.spec!.name}: ${rows.length} trials, sorted by ${metric}\n\n${markdownTable(header, body)}\n`;
   const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const csv = [['best', ...header.slice(1)], ...body].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
   const svg = lineChartSvg(`${exp.base.spec!.name}: test accuracy per stage`, 'stage',
@@ -70,5 +63,9 @@ export function writeGridReport(exp: GridExpansion, gridDir: string): string[] {
 
 export function formatMarkdownTable(exp: GridExpansion, gridDir: string): string {
   const { header, body } = table(exp, gridRows(exp, gridDir));
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return markdownTable(header, body);
+}
+
+export function markdownTable(header: string[], body: string[][]): string {
+  return [header, header.map(() => '---'), ...body].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }

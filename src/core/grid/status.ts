@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RunDir } from '../run/run_dir.js';
 import type { RunSummary } from '../run/summary.js';
@@ -16,17 +15,7 @@ export function trialStatus(dir: string): TrialStatus {
   const state = run.readState();
   if (!state) return 'pending';
   if (state.status !== 'running') return state.status;
-  const lock = path.join(dir, 'lock');
-  if (existsSync(lock)) {
-    const pid = Number((readJson<number>(lock) ?? 0));
-    try {
-      if (pid) process.kill(pid, 0);
-      return 'running';
-    } catch {
-      // the process that held it is gone
-    }
-  }
-  return 'unfinished';
+  return run.lockHolder() === null ? 'unfinished' : 'running';
 }
 
 export function trialSummary(dir: string): RunSummary | null {

@@ -27,7 +27,6 @@ export interface RunOptions {
   tracker?: Tracker;
   stop?: StopSignal;
   log?: (line: string) => void;
-  parentRunId?: string | null;
 }
 
 export class RunError extends Error {
@@ -74,7 +73,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
       };
   runDir.writeState(state);
   log(`${resumed ? 'resuming' : 'run directory'} ${runDir.dir}`);
-  await tracker.start({ runDir: runDir.dir, runId, spec, specHash: hash, backend: info, resumed, parentRunId: options.parentRunId ?? null });
+  await tracker.start({ runDir: runDir.dir, runId, spec, specHash: hash, backend: info, resumed });
 
   const started = performance.now();
   const elapsedBefore = state.elapsed_seconds;

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { EpochRecord } from './run_state.js';
+import { pct } from './summary.js';
 
 export interface BatchStats {
   batch: number;
@@ -17,7 +18,6 @@ export interface ProgressReporter {
   close(): void;
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
 
 export function epochLine(stage: number, stages: number, epochs: number, r: EpochRecord): string {
   return `stage ${stage} of ${stages}, epoch ${r.epoch + 1}/${epochs}: loss ${r.train_loss.toFixed(4)} ` +

@@ -30,7 +30,7 @@ export function newRunId(now = new Date()): string {
 
 /**
  * A run's directory: resolved.yaml, state.json (progress, for resume), checkpoints/, stages/ (finished
- * stages' weights and test logits), model/ (the final model), summary.json, events.jsonl, and lock.
+ * stages' weights and test logits), model/ (the final model), summary.json, and lock.
  */
 export class RunDir {
   constructor(readonly dir: string) {}
@@ -38,7 +38,6 @@ export class RunDir {
   get resolvedFile(): string { return path.join(this.dir, 'resolved.yaml'); }
   get stateFile(): string { return path.join(this.dir, 'state.json'); }
   get summaryFile(): string { return path.join(this.dir, 'summary.json'); }
-  get eventsFile(): string { return path.join(this.dir, 'events.jsonl'); }
   get cacheDir(): string { return path.join(this.dir, 'cache'); }
   get modelDir(): string { return path.join(this.dir, 'model'); }
   checkpointFile(stage: number): string { return path.join(this.dir, 'checkpoints', `stage-${stage}.lwt`); }
@@ -48,10 +47,6 @@ export class RunDir {
   create(spec: ResolvedSpec): void {
     for (const sub of ['checkpoints', 'stages', 'model']) mkdirSync(path.join(this.dir, sub), { recursive: true });
     writeFileSync(this.resolvedFile, `# the fully resolved spec of this run; 'layerwise run ${this.resolvedFile}' repeats it\n${stringify(spec)}`);
-  }
-
-  exists(): boolean {
-    return existsSync(this.stateFile);
   }
 
   readState(): RunState | null {
@@ -64,17 +59,23 @@ export class RunDir {
 
   /** Holds the directory for this process; a live holder makes it an error, a dead one (kill -9) is taken over. */
   lock(): void {
-    const file = path.join(this.dir, 'lock');
-    if (existsSync(file)) {
-      const pid = Number(readFileSync(file, 'utf8'));
-      if (pid && pid !== process.pid && isAlive(pid)) throw new Error(`run directory ${this.dir} is in use by process ${pid}`);
-    }
-    writeFileSync(file, String(process.pid));
+    const holder = this.lockHolder();
+    if (holder !== null && holder !== process.pid) throw new Error(`run directory ${this.dir} is in use by process ${holder}`);
+    writeFileSync(this.lockFile, String(process.pid));
   }
 
   unlock(): void {
-    rmSync(path.join(this.dir, 'lock'), { force: true });
+    rmSync(this.lockFile, { force: true });
   }
+
+  /** The live process holding the directory, or null (no lock, or its holder is gone). */
+  lockHolder(): number | null {
+    if (!existsSync(this.lockFile)) return null;
+    const pid = Number(readFileSync(this.lockFile, 'utf8'));
+    return pid && isAlive(pid) ? pid : null;
+  }
+
+  private get lockFile(): string { return path.join(this.dir, 'lock'); }
 }
 
 function isAlive(pid: number): boolean {

@@ -33,6 +33,9 @@ export interface RunSummary {
   resumed: number;
 }
 
+/** An accuracy as a percentage: 0.8525 → '85.25%'; null → '-'. */
+export const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(2)}%`);
+
 export function buildSummary(state: RunState, backend: BackendInfo): RunSummary {
   const stages = state.stages.map((s): StageSummary => {
     const last = s.history.at(-1);

@@ -7,7 +7,7 @@ import { getPath, isObject, parseDottedPath } from './merge.js';
 import type { JsonSchema } from './schema.js';
 import { suggest } from './suggest.js';
 import type { ResolvedSpec } from './types.js';
-import { validateAgainstSchema, type Violation } from './validate.js';
+import { uniqueViolations, validateAgainstSchema, type Violation } from './validate.js';
 
 /**
  * Rules that span several keys (Ludwig's config checks): stage indices, per-stage merged components,
@@ -16,7 +16,7 @@ import { validateAgainstSchema, type Violation } from './validate.js';
 export function crossFieldChecks(spec: ResolvedSpec, registry: ComponentRegistry, schema: JsonSchema): Violation[] {
   const out: Violation[] = [];
   checkStructure(spec, registry, schema, out);
-  return dedupe(out);
+  return uniqueViolations(out);
 }
 
 /** What only the machine can make right (data on disk): errors before a run, warnings in `validate`. */
@@ -116,12 +116,4 @@ function checkGrid(spec: ResolvedSpec, out: Violation[]): void {
   });
   grid.trials.forEach((t, i) => Object.keys(t).forEach((key) => checkKey(key, ['grid', 'trials', i, key])));
   grid.exclude.forEach((t, i) => Object.keys(t).forEach((key) => checkKey(key, ['grid', 'exclude', i, key])));
-}
-
-function dedupe(violations: Violation[]): Violation[] {
-  const seen = new Set<string>();
-  return violations.filter((v) => {
-    const key = JSON.stringify([v.path, v.message]);
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
 }

@@ -26,6 +26,15 @@ export class SpecError extends Error {
   }
 }
 
+/** The items whose key was not seen before, in order. */
+export function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
 export function sortProblems(problems: SpecProblem[]): SpecProblem[] {
   return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { messages } from '../messages.js';
 import { formatPath, type SpecPath, type SpecProblem } from './errors.js';
-import { isObject, mergeSpecs, parseDottedPath, setPath } from './merge.js';
+import { getPath, isObject, mergeSpecs, parseDottedPath, setPath } from './merge.js';
 import { SpecSource } from './source.js';
 
 /** The merged, unvalidated spec and the texts it came from, most general first. */
@@ -105,13 +105,9 @@ function applySet(arg: string, value: Record<string, unknown>, sources: SpecSour
   let leaf = source.value();
   if (isObject(leaf) && keyPath[0] === 'dataset' && keyPath.length === 1) rebasePaths({ dataset: leaf }, process.cwd());
   if (keyPath.length === 2 && keyPath[0] === 'dataset' && keyPath[1] === 'path' && typeof leaf === 'string') leaf = path.resolve(leaf);
-  const existing = getExisting(value, keyPath);
+  const existing = getPath(value, keyPath);
   // Hydra's group=option: `--set model.head=linear` switches the component, keeping nothing of the old one.
   if (typeof leaf === 'string' && isObject(existing) && 'type' in existing) leaf = { type: leaf };
   setPath(value, keyPath, mergeSpecs(existing, leaf));
   sources.push(source);
-}
-
-function getExisting(value: Record<string, unknown>, keyPath: SpecPath): unknown {
-  return keyPath.reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined), value);
 }

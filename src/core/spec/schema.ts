@@ -51,31 +51,26 @@ const partialParams = (kind: ComponentKind) => ({
   type: 'object',
   description: `params merged onto the model's ${kind} for this stage (a different 'type' replaces it)`,
 });
+/** An entry of a `stage_overrides` list: the stage it changes, and what it may change there. */
+const stageOverrideOf = (properties: Record<string, JsonSchema>) => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['stage'],
+  properties: { stage: int({ minimum: 0, description: 'stage index (0-based)' }), ...properties },
+});
 
 /** The experiment spec's JSON Schema, generated from the registry: the contract of every YAML file. */
 export function buildExperimentSchema(registry: ComponentRegistry): JsonSchema {
-  const stageOverride = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['stage'],
-    properties: {
-      stage: int({ minimum: 0, description: 'stage index (0-based)' }),
-      width: int({ minimum: 1, description: 'this stage\'s block width' }),
-      block: partialParams('block'),
-      head: partialParams('head'),
-    },
-  };
-  const trainingOverride = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['stage'],
-    properties: {
-      stage: int({ minimum: 0, description: 'stage index (0-based)' }),
-      epochs: int({ minimum: 1, description: 'epochs of this stage' }),
-      optimizer: partialParams('optimizer'),
-      schedule: partialParams('schedule'),
-    },
-  };
+  const stageOverride = stageOverrideOf({
+    width: int({ minimum: 1, description: 'this stage\'s block width' }),
+    block: partialParams('block'),
+    head: partialParams('head'),
+  });
+  const trainingOverride = stageOverrideOf({
+    epochs: int({ minimum: 1, description: 'epochs of this stage' }),
+    optimizer: partialParams('optimizer'),
+    schedule: partialParams('schedule'),
+  });
   const dotted = { type: 'string', pattern: '^[a-z_][a-z0-9_]*(\\.[a-z0-9_]+)*$' };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

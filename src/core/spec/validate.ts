@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { messages } from '../messages.js';
-import { formatPath, type SpecPath } from './errors.js';
+import { formatPath, uniqueBy, type SpecPath } from './errors.js';
 import type { JsonSchema } from './schema.js';
 import { suggest } from './suggest.js';
 
@@ -33,12 +33,11 @@ export function validateAgainstSchema(schema: JsonSchema, value: unknown): Viola
   const unions = errors.filter((e) => e.keyword === 'anyOf');
   const kept = errors.filter((e) => e.keyword === 'anyOf' ||
     !unions.some((u) => u.instancePath === e.instancePath && e.schemaPath.startsWith(u.schemaPath.slice(0, -'anyOf'.length))));
-  const violations = kept.map((e) => toViolation(e, value, schema)).filter((v): v is Violation => v !== null);
-  const seen = new Set<string>();
-  return violations.filter((v) => {
-    const key = `${formatPath(v.path)}|${v.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return uniqueViolations(kept.map((e) => toViolation(e, value, schema)).filter((v): v is Violation => v !== null));
+}
+
+export function uniqueViolations(violations: Violation[]): Violation[] {
+  return uniqueBy(violations, (v) => `${formatPath(v.path)}|${v.message}`);
 }
 
 function instancePath(pointer: string, root: unknown): SpecPath {

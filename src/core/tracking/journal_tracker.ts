@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { RunStatus } from '../run/run_state.js';
 import { deliver } from './deliver.js';
 import { Journal, type TrackerStatus } from './journal.js';
-import { MlflowError } from './mlflow_client.js';
 import { runParams, runTags } from './run_records.js';
 import type { Sink } from './sink.js';
 import type { MetricPoint, RunStartInfo, Tracker } from './tracker.js';
@@ -124,4 +123,3 @@ export class JournalTracker implements Tracker {
   }
 }
 
-export { MlflowError };

@@ -209,10 +209,8 @@ export class MlflowClient {
     if (!artifactUri.startsWith('mlflow-artifacts:')) {
       throw new MlflowError(`the run's artifact root ${artifactUri} is not served by the tracking server; start it with --serve-artifacts`, null, null, false);
     }
-    const base = new URL(artifactUri).pathname.replace(/^\/+/, '');
-    const target = [base, artifactPath].filter(Boolean).join('/').split('/').map(encodeURIComponent).join('/');
     await this.request({
-      method: 'PUT', url: `/api/2.0/mlflow-artifacts/artifacts/${target}`,
+      method: 'PUT', url: artifactProxyUrl(artifactUri, artifactPath),
       data: createReadStream(localFile), headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': statSync(localFile).size },
     });
   }
@@ -222,10 +220,15 @@ export class MlflowClient {
   }
 
   async downloadArtifact(artifactUri: string, artifactPath: string): Promise<Buffer> {
-    const base = new URL(artifactUri).pathname.replace(/^\/+/, '');
-    const data = await this.request<ArrayBuffer>({ method: 'GET', url: `/api/2.0/mlflow-artifacts/artifacts/${base}/${artifactPath}`, responseType: 'arraybuffer' });
+    const data = await this.request<ArrayBuffer>({ method: 'GET', url: artifactProxyUrl(artifactUri, artifactPath), responseType: 'arraybuffer' });
     return Buffer.from(data);
   }
+}
+
+/** The artifact proxy's URL of a file in a run's artifacts (mlflow-artifacts:/<experiment>/<run>/artifacts). */
+function artifactProxyUrl(artifactUri: string, artifactPath: string): string {
+  const base = new URL(artifactUri).pathname.replace(/^\/+/, '');
+  return `/api/2.0/mlflow-artifacts/artifacts/${[base, artifactPath].filter(Boolean).join('/').split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** JSON has no NaN or Infinity; the server's proto3 JSON parser takes these strings. */

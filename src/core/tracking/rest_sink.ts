@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { MlflowClient, redactUri, type ClientOptions } from './mlflow_client.js';
 import type { CreatedRun, Sink } from './sink.js';
 
@@ -24,7 +25,7 @@ export class RestSink implements Sink {
   }
 
   uploadArtifact(run: CreatedRun, file: string, artifactPath: string): Promise<void> {
-    const name = file.split('/').pop()!;
+    const name = path.basename(file);
     return this.client.uploadArtifact(run.artifactUri, file, [artifactPath, name].filter(Boolean).join('/'));
   }
 

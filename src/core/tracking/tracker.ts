@@ -16,8 +16,6 @@ export interface RunStartInfo {
   specHash: string;
   backend: BackendInfo;
   resumed: boolean;
-  /** For grid trials: the tracker run id of the grid's parent run. */
-  parentRunId?: string | null;
 }
 
 /** Where a run's records go (MLflow server, local store, nowhere). Calls never throw for delivery problems. */

@@ -64,11 +64,6 @@ export class Network {
     return this.forwardBlocks(this.stem(images), 0, depth, false);
   }
 
-  /** Logits of head j on the output of block j, from images. */
-  logits(images: tfc.Tensor, j: number): tfc.Tensor {
-    return this.heads[j]!.forward(this.forwardPrefix(images, j + 1), false);
-  }
-
   /** Every variable of the given stages (params and buffers), named `block<j>.<name>` and `head<j>.<name>`. */
   variables(stages: number[] = this.blocks.map((_, j) => j)): NamedVariable[] {
     return stages.flatMap((j) => [
