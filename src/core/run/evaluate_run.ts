@@ -29,16 +29,17 @@ export async function evaluateRun(runDir: string): Promise<EvalResult> {
     net.plans.forEach((p) => net.addStage(p.index));
     const { meta } = loadVariables(tf, net, net.plans.map((p) => p.index), path.join(modelDir, 'weights.lwt'));
     const input = new PrefixInput(tf, ds, net, 0);
+    const upTo = (j: number) => evaluate(tf, ds, input, [...net.blocks.slice(0, j + 1), net.heads[j]!], spec.training.eval_batch_size);
     const last = net.plans.length - 1;
-    const final = evaluate(tf, ds, input, [...net.blocks, net.heads[last]!], spec.training.eval_batch_size);
     if (meta.mode === 'end_to_end') {
-      return { run_dir: runDir, test_images: ds.test.count, final_test_accuracy: final.accuracy, stage_test_accuracy: [], ensemble_test_accuracy: null };
+      return { run_dir: runDir, test_images: ds.test.count, final_test_accuracy: upTo(last).accuracy, stage_test_accuracy: [], ensemble_test_accuracy: null };
     }
-    const perStage = net.plans.map((p) => evaluate(tf, ds, input, [...net.blocks.slice(0, p.index + 1), net.heads[p.index]!], spec.training.eval_batch_size));
+    // The final model is the blocks and the last head: the last stage's evaluation.
+    const perStage = net.plans.map((p) => upTo(p.index));
     return {
       run_dir: runDir,
       test_images: ds.test.count,
-      final_test_accuracy: final.accuracy,
+      final_test_accuracy: perStage[last]!.accuracy,
       stage_test_accuracy: perStage.map((r) => r.accuracy),
       ensemble_test_accuracy: accuracyOf(ensembleLogits(perStage.map((r) => r.logits)), ds.test.labels, ds.numClasses),
     };

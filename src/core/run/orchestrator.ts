@@ -82,6 +82,7 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     runDir.writeState(state!);
   };
   let net: Network | null = null;
+  let summary: RunSummary;
   try {
     const { type: _type, ...datasetParams } = spec.dataset;
     const ds = await registry.get('dataset', spec.dataset.type).create(datasetParams as never, { seed: spec.seed, baseDir: options.baseDir ?? process.cwd() }) as Dataset;
@@ -98,12 +99,12 @@ export async function runExperiment(options: RunOptions): Promise<RunSummary> {
     state.error = error instanceof Interrupted ? 'interrupted by a signal' : error instanceof Error ? error.message : String(error);
   } finally {
     saveState();
-    writeJsonAtomic(runDir.summaryFile, buildSummary(state, info));
+    summary = buildSummary(state, info);
+    writeJsonAtomic(runDir.summaryFile, summary);
     net?.dispose();
     runDir.unlock();
     progress.close();
   }
-  const summary = buildSummary(state, info);
   if (summary.final_test_accuracy !== null) {
     const now = Date.now();
     tracker.logMetrics([

@@ -118,7 +118,7 @@ function nextInput(ctx: StageContext, previous: StageInput, j: number, useCache:
   const started = performance.now();
   const cache = CachedInput.build(tf, ds, net, j, previous, {
     memoryBytes: spec.training.cache_memory_mb * 2 ** 20, dir: runDir.cacheDir, batchSize: spec.training.eval_batch_size,
-  }, j);
+  });
   previous.dispose();
   ctx.log(`stage ${j}: cached the frozen prefix's outputs (${(cache.bytes / 2 ** 20).toFixed(1)} MiB ${cache.onDisk ? 'on disk' : 'in memory'}) in ${((performance.now() - started) / 1000).toFixed(1)}s`);
   return cache;

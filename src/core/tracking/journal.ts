@@ -32,12 +32,12 @@ export interface DeliveryState {
  */
 export class Journal {
   readonly file: string;
-  private seq: number;
+  /** The last record's number, read on the first append (readers never need it). */
+  private seq: number | null = null;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     this.file = path.join(dir, 'journal.jsonl');
-    this.seq = this.read().at(-1)?.seq ?? 0;
   }
 
   static exists(runDir: string): boolean {
@@ -45,7 +45,8 @@ export class Journal {
   }
 
   append(entry: JournalEntry): number {
-    const record = { seq: ++this.seq, ...entry };
+    this.seq = (this.seq ?? this.read().at(-1)?.seq ?? 0) + 1;
+    const record = { seq: this.seq, ...entry };
     appendFileSync(this.file, JSON.stringify(record, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) + '\n');
     return record.seq;
   }

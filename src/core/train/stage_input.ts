@@ -94,7 +94,7 @@ export class CachedInput implements StageInput {
   ) {}
 
   /** `from` is the input of block depth-1 (raw images for depth 1, or the previous stage's cache). */
-  static build(tf: Tf, ds: Dataset, net: Network, depth: number, from: StageInput, budget: CacheBudget, stage: number): CachedInput {
+  static build(tf: Tf, ds: Dataset, net: Network, depth: number, from: StageInput, budget: CacheBudget): CachedInput {
     const shape = net.shapeAfter(depth);
     const rowSize = shape[0] * shape[1] * shape[2];
     const bytes = (ds.train.count + ds.test.count) * rowSize * 4;
@@ -114,7 +114,7 @@ export class CachedInput implements StageInput {
         return new MemoryStore(data, rowSize);
       }
       mkdirSync(budget.dir, { recursive: true });
-      const file = path.join(budget.dir, `stage-${stage}-${split}.f32`);
+      const file = path.join(budget.dir, `stage-${depth}-${split}.f32`);
       const fd = openSync(file, 'w');
       try {
         for (const idx of batchIndices(count, budget.batchSize, null)) {
