@@ -102,9 +102,11 @@ function applySet(arg: string, value: Record<string, unknown>, sources: SpecSour
   const source = new SpecSource(label, ' '.repeat(eq + 1) + arg.slice(eq + 1), keyPath);
   problems.push(...source.problems);
   if (source.problems.length > 0) return;
-  let leaf = source.value();
-  if (isObject(leaf) && keyPath[0] === 'dataset' && keyPath.length === 1) rebasePaths({ dataset: leaf }, process.cwd());
-  if (keyPath.length === 2 && keyPath[0] === 'dataset' && keyPath[1] === 'path' && typeof leaf === 'string') leaf = path.resolve(leaf);
+  // Relative paths typed on the command line are relative to the working directory.
+  const placed: Record<string, unknown> = {};
+  setPath(placed, keyPath, source.value());
+  rebasePaths(placed, process.cwd());
+  let leaf = getPath(placed, keyPath);
   const existing = getPath(value, keyPath);
   // Hydra's group=option: `--set model.head=linear` switches the component, keeping nothing of the old one.
   if (typeof leaf === 'string' && isObject(existing) && 'type' in existing) leaf = { type: leaf };

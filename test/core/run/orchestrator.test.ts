@@ -111,6 +111,39 @@ describe('greedy orchestrator @slow', () => {
     assert.ok(existsSync(path.join(dir, 'run', 'stages', 'stage-0.lwt')));
   });
 
+  it('trains, saves and evaluates with a user\'s plugin head (plain JavaScript, given by the spec)', async () => {
+    const plugin = `export default {
+      kind: 'head', name: 'mean_linear', summary: 'global mean, then a linear layer',
+      params: { type: 'object', properties: { scale: { type: 'number', default: 1, description: 'input scale' } } },
+      create(p, ctx) {
+        const { tf } = ctx;
+        const w = tf.tidy(() => tf.variable(tf.randomNormal([ctx.inChannels, ctx.numClasses], 0, 0.1, 'float32', ctx.seed)));
+        const b = tf.tidy(() => tf.variable(tf.zeros([ctx.numClasses])));
+        return {
+          name: ctx.name,
+          params: () => [{ name: 'w', variable: w }, { name: 'b', variable: b }],
+          buffers: () => [],
+          forward: (x) => tf.add(tf.matMul(tf.mul(tf.mean(x, [1, 2]), p.scale), w), b),
+          outputShape: () => [ctx.numClasses],
+          dispose: () => { w.dispose(); b.dispose(); },
+        };
+      },
+    };\n`;
+    const dir = tempDir({ 'mean_linear.mjs': plugin });
+    const before = tf.memory().numTensors;
+    const summary = await run(smallSpec({
+      plugins: ['./mean_linear.mjs'],
+      model: { stages: 2, width: 8, head: { type: 'mean_linear', scale: 2 } },
+    }), dir);
+    assert.equal(summary.status, 'finished');
+    assert.equal(tf.memory().numTensors, before, 'tensors left after the run');
+    for (const s of summary.stages) assert.ok(s.history.at(-1)!.train_loss < s.history[0]!.train_loss, `stage ${s.stage} loss did not fall`);
+    const weights = readTensorFile(path.join(dir, 'run', 'model', 'weights.lwt')).tensors;
+    assert.deepEqual(weights.get('head1.w')!.shape, [8, 4]);
+    const evaluated = await evaluateRun(path.join(dir, 'run'));
+    assert.equal(evaluated.final_test_accuracy, summary.final_test_accuracy);
+  });
+
   it('caches under `auto` only the stages whose prefix costs more to recompute than to serve', async () => {
     const wide = smallSpec({ model: { stages: 3, width: 32, downsample_at: [1], head: { type: 'aux_conv' } } });
     const summary = await run(wide, tempDir());
