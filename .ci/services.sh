@@ -17,10 +17,14 @@ install_mlflow() {
 
 start_services() {
   install_mlflow
+  stop_services # one left by an earlier run that was killed before its trap
   rm -rf "$MLFLOW_DIR" && mkdir -p "$MLFLOW_DIR"
-  (cd "$MLFLOW_DIR" && setsid "$MLFLOW_VENV/bin/mlflow" server \
+  # exec: the recorded pid is the server's own, and setsid makes it the leader of a process group
+  # that holds its workers too, so stop_services can end them all.
+  (cd "$MLFLOW_DIR" && exec setsid "$MLFLOW_VENV/bin/mlflow" server \
     --backend-store-uri "sqlite:///$MLFLOW_DIR/mlflow.db" --artifacts-destination "$MLFLOW_DIR/artifacts" \
-    --serve-artifacts --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 >"$MLFLOW_DIR/server.log" 2>&1 & echo $! >"$MLFLOW_DIR/pid")
+    --serve-artifacts --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 >"$MLFLOW_DIR/server.log" 2>&1) &
+  echo $! >"$MLFLOW_DIR/pid"
   for _ in $(seq 1 240); do
     if curl -fsS "http://127.0.0.1:$MLFLOW_PORT/health" >/dev/null 2>&1; then break; fi
     sleep 0.5
@@ -34,5 +38,11 @@ start_services() {
 }
 
 stop_services() {
-  if [ -f "$MLFLOW_DIR/pid" ]; then kill -- -"$(cat "$MLFLOW_DIR/pid")" 2>/dev/null || kill "$(cat "$MLFLOW_DIR/pid")" 2>/dev/null || true; fi
+  [ -f "$MLFLOW_DIR/pid" ] || return 0
+  local pid
+  pid=$(cat "$MLFLOW_DIR/pid")
+  kill -- -"$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 40); do kill -0 -- -"$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- -"$pid" 2>/dev/null || true
+  rm -f "$MLFLOW_DIR/pid"
 }
