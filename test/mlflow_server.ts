@@ -58,6 +58,20 @@ async function waitForHealth(uri: string, child: ChildProcess, log: () => string
   throw new Error(`mlflow server at ${uri} did not become healthy:\n${log()}`);
 }
 
+/** Every server still running when the test process exits is killed, also after a failed test. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of running) killGroup(c);
+});
+
+function killGroup(c: ChildProcess): void {
+  try {
+    process.kill(-c.pid!, 'SIGKILL'); // the whole process group: mlflow runs uvicorn and job workers
+  } catch {
+    // already gone
+  }
+}
+
 /** Starts `mlflow server`; stop() and start() again keep its database, port and artifacts. */
 export async function startMlflowServer(opts: { auth?: boolean; backendStoreUri?: string; env?: NodeJS.ProcessEnv } = {}): Promise<MlflowServer> {
   const bin = mlflowBinary();
@@ -84,16 +98,19 @@ export async function startMlflowServer(opts: { auth?: boolean; backendStoreUri?
     dir,
     async start() {
       output = '';
-      child = spawn(bin, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-      child.stdout!.on('data', (d) => (output += d));
-      child.stderr!.on('data', (d) => (output += d));
-      await waitForHealth(uri, child, () => output);
+      const c = spawn(bin, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = c;
+      c.stdout!.on('data', (d) => (output += d));
+      c.stderr!.on('data', (d) => (output += d));
+      running.add(c);
+      c.on('exit', () => running.delete(c));
+      await waitForHealth(uri, c, () => output);
     },
     async stop() {
       const c = child;
       if (!c || c.exitCode !== null) return;
       const exited = new Promise((r) => c.on('exit', r));
-      process.kill(-c.pid!, 'SIGKILL'); // the whole process group: mlflow runs uvicorn workers
+      killGroup(c);
       await exited;
       // The port is free once nothing answers.
       for (let i = 0; i < 100; i++) {
@@ -115,9 +132,6 @@ let shared: Promise<string> | null = null;
 /** The server .ci/run started (LAYERWISE_TEST_MLFLOW_URI), or one for this test process. */
 export function sharedMlflowUri(): Promise<string> {
   if (process.env.LAYERWISE_TEST_MLFLOW_URI) return Promise.resolve(process.env.LAYERWISE_TEST_MLFLOW_URI);
-  shared ??= startMlflowServer().then((s) => {
-    process.on('exit', () => void s.stop());
-    return s.uri;
-  });
+  shared ??= startMlflowServer().then((s) => s.uri);
   return shared;
 }

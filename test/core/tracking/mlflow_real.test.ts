@@ -16,6 +16,7 @@ import { Journal } from '../../../src/core/tracking/journal.js';
 import { resolveOrThrow } from '../../../src/core/spec/resolve.js';
 import { runExperiment } from '../../../src/core/run/orchestrator.js';
 import { silentProgress } from '../../../src/core/run/progress.js';
+import { StopSignal } from '../../../src/core/run/stop_signal.js';
 import type { RunSummary } from '../../../src/core/run/summary.js';
 import type { ResolvedSpec } from '../../../src/core/spec/types.js';
 import { tempDir } from '../../helpers.js';
@@ -122,6 +123,33 @@ describe('tracking against a real MLflow server @slow @mlflow', function () {
     assert.equal(run.info.status, 'FINISHED');
     await assertMetricsComplete(client, run, summary);
     await server.stop();
+  });
+
+  it('ends an interrupted run KILLED, resumes it into the same MLflow run (FINISHED, every point once), and a failed run FAILED', async () => {
+    const experiment = `status-${Date.now()}`;
+    const dir = tempDir({
+      'spec.yaml': specYaml('status', { tracking: { uri, experiment } }),
+      'nan.yaml': specYaml('status-nan', { tracking: { uri, experiment }, training: { epochs: 1, batch_size: 32, optimizer: { type: 'sgd', lr: 1e30 } } }),
+    });
+    const client = new MlflowClient(uri);
+    const track = () => new JournalTracker(new RestSink(uri), { log: () => {} });
+    const { spec, registry } = await resolveOrThrow(path.join(dir, 'spec.yaml'));
+    const stop = new StopSignal();
+    const stopAfterFirstEpoch = { ...silentProgress, epochEnd: () => (stop.requested = true) };
+    await assert.rejects(runExperiment({ spec, registry, runDir: path.join(dir, 'run'), tracker: track(), progress: stopAfterFirstEpoch, stop, log: () => {} }), /interrupted/);
+    const killed = await findRun(client, experiment, 'run');
+    assert.equal(killed.info.status, 'KILLED');
+
+    const summary = await runExperiment({ spec, registry, runDir: path.join(dir, 'run'), tracker: track(), log: () => {} });
+    const resumed = await findRun(client, experiment, 'run');
+    assert.equal(resumed.info.run_id, killed.info.run_id);
+    assert.equal(resumed.info.status, 'FINISHED');
+    assert.equal(resumed.data.tags.find((t) => t.key === 'layerwise.resumed')?.value, 'true');
+    await assertMetricsComplete(client, resumed, summary);
+
+    const nan = await resolveOrThrow(path.join(dir, 'nan.yaml'));
+    await assert.rejects(runExperiment({ spec: nan.spec, registry: nan.registry, runDir: path.join(dir, 'nan'), tracker: track(), log: () => {} }), /the loss is/);
+    assert.equal((await findRun(client, experiment, 'nan')).info.status, 'FAILED');
   });
 
   it('delivers later with `layerwise sync` what could not be sent while the server was down', async () => {
