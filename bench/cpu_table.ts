@@ -5,11 +5,11 @@
  * Writes bench/results/cpu_table.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readJson } from '../src/core/run/tensor_file.js';
 import type { RunSummary } from '../src/core/run/summary.js';
+import { writeResult } from './common.js';
 
 const SPECS = ['k1', 'k2', 'k3', 'e2e_k3'];
 const bin = fileURLToPath(new URL('../../bin/layerwise.js', import.meta.url));
@@ -28,7 +28,6 @@ for (const s of summaries) {
   while (perStage.length < stages) perStage.push('-');
   console.log(`| ${s.name} (${s.mode}) | ${perStage.join(' | ')} | ${pct(s.final_test_accuracy)} | ${pct(s.ensemble_test_accuracy)} | ${s.wall_seconds.toFixed(0)} |`);
 }
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/cpu_table.json', JSON.stringify(summaries.map((s) => ({
+writeResult('cpu_table', summaries.map((s) => ({
   name: s.name, mode: s.mode, stages: s.stages.map((st) => st.test_accuracy), final: s.final_test_accuracy, ensemble: s.ensemble_test_accuracy, wall_seconds: s.wall_seconds,
-})), null, 2) + '\n');
+})));

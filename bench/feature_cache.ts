@@ -9,7 +9,7 @@
  *   npm run build && node dist/bench/feature_cache.js [--train-size 4000] [--width 64] [--epochs 3]
  * Writes bench/results/feature_cache.json.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -17,14 +17,11 @@ import { resolveOrThrow } from '../src/core/spec/resolve.js';
 import { runExperiment } from '../src/core/run/orchestrator.js';
 import type { RunSummary } from '../src/core/run/summary.js';
 import { CACHE_WORTH_MACS_PER_FEATURE, planStages, prefixCostPerFeature, type StagePlan } from '../src/core/spec/expand.js';
+import { numberArg, writeResult } from './common.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const trainSize = arg('train-size', 4000);
-const width = arg('width', 64);
-const epochs = arg('epochs', 3);
+const trainSize = numberArg('train-size', 4000);
+const width = numberArg('width', 64);
+const epochs = numberArg('epochs', 3);
 
 let plans: StagePlan[] = [];
 
@@ -62,5 +59,4 @@ const rows = cached.stages.map((s, j) => {
 });
 const total = (s: RunSummary) => s.wall_seconds;
 console.log(`\nwhole run: ${total(cached).toFixed(1)}s with the cache, ${total(uncached).toFixed(1)}s without; same test accuracy: ${cached.final_test_accuracy === uncached.final_test_accuracy}`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/feature_cache.json', JSON.stringify({ train_size: trainSize, width, epochs_per_stage: epochs, rows, cached_total_seconds: total(cached), uncached_total_seconds: total(uncached) }, null, 2) + '\n');
+writeResult('feature_cache', { train_size: trainSize, width, epochs_per_stage: epochs, rows, cached_total_seconds: total(cached), uncached_total_seconds: total(uncached) });

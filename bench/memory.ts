@@ -8,10 +8,11 @@
  * Writes bench/results/memory.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeResult } from './common.js';
 
 if (process.argv[2] === '--child') {
   const { loadBackend } = await import('../src/core/backend.js');
@@ -54,6 +55,5 @@ if (process.argv[2] === '--child') {
   console.log('\nFashion-MNIST, 4,000 training images, 4 stages (widths 32, 32, 64, 64), k=3, batch 128\n');
   console.log('| run | peak RSS (MiB) | peak tensor bytes (MiB) | wall (s) |\n|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.label} | ${mb(r.rss)} | ${mb(r.tensorBytes)} | ${r.seconds.toFixed(0)} |`);
-  mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/memory.json', JSON.stringify(rows, null, 2) + '\n');
+  writeResult('memory', rows);
 }

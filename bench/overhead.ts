@@ -6,7 +6,6 @@
  *   npm run build && node dist/bench/overhead.js [--steps 10]
  * Writes bench/results/overhead.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadBackend } from '../src/core/backend.js';
 import { resolveOrThrow } from '../src/core/spec/resolve.js';
 import { planStages } from '../src/core/spec/expand.js';
@@ -16,12 +15,9 @@ import { trainEpoch } from '../src/core/train/trainer.js';
 import type { Dataset } from '../src/core/data/dataset.js';
 import type { Optimizer } from '../src/core/nn/optimizer.js';
 import { Rng } from '../src/core/rng.js';
+import { numberArg, writeResult } from './common.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const steps = arg('steps', 10);
+const steps = numberArg('steps', 10);
 const { tf } = await loadBackend('tensorflow');
 // The addon's exports are read-only: the backend gets a wrapper that times three entry points.
 const backend = tf.backend() as unknown as { binding: Record<string, unknown> };
@@ -86,5 +82,4 @@ for (const r of rows) {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(`| ${r.label} | ${r.step_ms.toFixed(0)} | ${r.ops_per_step.toFixed(0)} | ${pct(r.kernels_share)} | ${pct(r.copies_share)} | ${pct(r.outside_tf_share)} | ${r.outside_ms_per_op.toFixed(3)} |`);
 }
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/overhead.json', JSON.stringify({ steps, rows }, null, 2) + '\n');
+writeResult('overhead', { steps, rows });

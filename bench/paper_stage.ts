@@ -10,9 +10,7 @@
  * Writes bench/results/paper_stage.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { resolveOrThrow } from '../src/core/spec/resolve.js';
 import { loadBackend, formatBackendInfo } from '../src/core/backend.js';
 import { planStages } from '../src/core/spec/expand.js';
@@ -23,12 +21,9 @@ import type { Dataset } from '../src/core/data/dataset.js';
 import type { Optimizer } from '../src/core/nn/optimizer.js';
 import { Rng } from '../src/core/rng.js';
 import { benchPython } from './python_env.js';
+import { numberArg, writeResult } from './common.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const steps = arg('steps', 10);
+const steps = numberArg('steps', 10);
 const warmup = 2;
 const batch = 128;
 
@@ -65,10 +60,9 @@ const twin = (script: string): number | null => {
 };
 const keras = twin('bench/keras_stage.py');
 const torch = twin('bench/torch_stage.py');
-const rows: [string, number | null][] = [['layerwise (tfjs-node, libtensorflow 2.21.0)', layerwise], ['Keras (tensorflow-cpu 2.21.0, tf.function)', keras], ['PyTorch (CPU, eager)', torch]];
+const rows: [string, number | null][] = [[`layerwise (tfjs-node, libtensorflow ${info.libtensorflowVersion})`, layerwise], [`Keras (tensorflow-cpu ${info.libtensorflowVersion}, tf.function)`, keras], ['PyTorch (CPU, eager)', torch]];
 console.log(`\none greedy stage of the paper's CIFAR-10 k=3 model, batch ${batch}, ${steps} steps, ${os.availableParallelism()} cores\n`);
 console.log('| framework | images/s | layerwise / this |\n|---|---|---|');
 for (const [name, ips] of rows) console.log(`| ${name} | ${ips === null ? 'n/a' : ips.toFixed(1)} | ${ips ? (layerwise / ips).toFixed(2) : '-'} |`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(path.join('bench/results', 'paper_stage.json'), JSON.stringify({ backend: info, batch, steps, layerwise_images_per_second: layerwise, keras_images_per_second: keras, torch_images_per_second: torch }, null, 2) + '\n');
+writeResult('paper_stage', { backend: info, batch, steps, layerwise_images_per_second: layerwise, keras_images_per_second: keras, torch_images_per_second: torch });
 net.dispose();

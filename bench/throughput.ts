@@ -6,13 +6,12 @@
  * Writes bench/results/throughput.json.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadBackend, formatBackendInfo } from '../src/core/backend.js';
 import { benchPython } from './python_env.js';
+import { numberArg, writeResult } from './common.js';
 
-const args = process.argv.slice(2);
-const steps = Number(args[args.indexOf('--steps') + 1] || 20) || 20;
-const withKeras = !args.includes('--no-keras');
+const steps = numberArg('steps', 20);
+const withKeras = !process.argv.includes('--no-keras');
 const [batch, size, width, classes, warmup] = [128, 32, 128, 10, 3];
 
 const { tf, info } = await loadBackend('tensorflow');
@@ -50,8 +49,7 @@ if (withKeras) {
 const rows = [['layerwise (tfjs-node)', layerwise], ...(keras ? [['Keras (tensorflow-cpu)', keras]] : [])] as [string, number][];
 console.log('\n| framework | images/s | relative to Keras |\n|---|---|---|');
 for (const [name, ips] of rows) console.log(`| ${name} | ${ips.toFixed(1)} | ${keras ? (ips / keras).toFixed(2) : '-'} |`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/throughput.json', JSON.stringify({
+writeResult('throughput', {
   backend: info, batch, size, width, steps, layerwise_images_per_second: layerwise,
   keras_images_per_second: keras, ratio_layerwise_over_keras: keras ? layerwise / keras : null,
-}, null, 2) + '\n');
+});
