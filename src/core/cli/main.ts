@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { BACKENDS, BackendError, formatBackendInfo, loadBackend, type BackendName } from '../backend.js';
 import { SpecError } from '../spec/errors.js';
+import { LAYERWISE_VERSION } from '../version.js';
 import { UsageError } from './common.js';
 import { registerSpecCommands } from './spec_commands.js';
 import { registerRunCommands } from './run_commands.js';
@@ -12,7 +12,7 @@ import { registerGridCommand } from './grid_command.js';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('layerwise')
     .description('Greedy layer-wise training of CNNs from declarative YAML experiments')
-    .version((JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version)
+    .version(LAYERWISE_VERSION)
     .exitOverride()
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { RunStartInfo } from './tracker.js';
+import { LAYERWISE_VERSION } from '../version.js';
 import { LIMITS, redactUri, type KeyValue } from './mlflow_client.js';
 
 /** The resolved spec flattened to dotted keys (lists as JSON), the form MLflow params take. */
@@ -24,7 +24,6 @@ export function runParams(info: RunStartInfo, warn: (line: string) => void): Key
   });
 }
 
-const PACKAGE = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 function git(args: string[]): string | null {
   try {
@@ -42,7 +41,7 @@ export function runTags(info: RunStartInfo, runName: string): KeyValue[] {
     'mlflow.source.name': `layerwise run ${info.spec.name}`,
     'mlflow.source.type': 'LOCAL',
     'mlflow.user': os.userInfo().username,
-    'layerwise.version': PACKAGE.version,
+    'layerwise.version': LAYERWISE_VERSION,
     'layerwise.spec_hash': info.specHash,
     'layerwise.run_id': info.runId,
     'layerwise.run_dir': info.runDir,
