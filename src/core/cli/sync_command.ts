@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { resolveOrThrow } from '../spec/resolve.js';
+import { resolveSpecFile } from '../spec/resolve.js';
 import { RunDir } from '../run/run_dir.js';
 import { UsageError } from './common.js';
 
@@ -19,7 +19,8 @@ export function registerSyncCommand(program: Command): void {
       for (const dir of dirs) {
         if (!Journal.exists(dir)) throw new UsageError(`${dir} has no tracking journal (tracking/journal.jsonl)`);
         const resolved = new RunDir(dir).resolvedFile;
-        const uri = opts.to ?? (existsSync(resolved) ? (await resolveOrThrow(resolved)).spec.tracking.uri : null);
+        // Only the tracking target is needed: data that is no longer on disk does not matter here.
+        const uri = opts.to ?? (existsSync(resolved) ? (await resolveSpecFile(resolved)).spec?.tracking.uri ?? null : null);
         const sink = sinkFor(uri);
         const r = await deliver(path.resolve(dir), sink, (line) => process.stderr.write(`${line}\n`));
         const note = r.error ? `; ${r.pending} still pending: ${r.error.message}` : '';
